@@ -1,0 +1,68 @@
+"""One look for every chart, and the HTML that draws it offline.
+
+Charts are Vega-Lite specs drawn by the vega-embed bundle served from the book's
+own _static folder (see render.py), so no page loads a script from the internet.
+"""
+from __future__ import annotations
+
+import html
+import json
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+THEME = {
+    "font": FONT,
+    "view": {"stroke": None},
+    "title": {"anchor": "start", "fontSize": 16, "fontWeight": 600, "subtitleFontSize": 12,
+              "subtitleColor": "#555"},
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": 500, "gridColor": "#e6e6e6"},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal",
+               "columns": 3},
+    "range": {"category": ["#3366cc", "#dc3912", "#ff9900", "#109618", "#990099", "#0099c6", "#dd4477"]},
+}
+
+# Status colours used wherever claim statuses appear, so a reader learns them once.
+STATUS_COLOURS = {
+    "confirmed": "#1a7f37",
+    "confirmed with caveat": "#7aa116",
+    "vendor-reported": "#b08800",
+    "discrepant": "#cf222e",
+    "forecast": "#6e7781",
+}
+
+
+def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]]) -> dict:
+    """The chart's Vega-Lite spec with the finding as title, a source line and the shared theme."""
+    names = list(dict.fromkeys(name.split(":")[0] for name, _ in sources))
+    source_line = "Source: " + "; ".join(names[:2])
+    if len(names) > 2:
+        source_line += f" and {len(names) - 2} more publishers, listed below the chart"
+    out = chart.properties(
+        title={"text": finding, "subtitle": [source_line]},
+        description=description,
+        width="container",
+    ).to_dict()
+    out["config"] = {**THEME, **out.get("config", {})}
+    out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return out
+
+
+def figure_html(chart, *, name: str, finding: str, description: str,
+                sources: list[tuple[str, str]], data_href: str) -> str:
+    """A <figure> that draws the chart with the local vega-embed bundle, with caption and links."""
+    vl = json.dumps(spec(chart, finding=finding, description=description, sources=sources))
+    vl = vl.replace("</", "<\\/")
+    links = "; ".join(
+        f"<a href='{html.escape(url)}'>{html.escape(title)}</a>" if url else html.escape(title)
+        for title, url in sources
+    )
+    options = json.dumps({"renderer": "svg", "actions": {"export": True, "source": False,
+                                                          "compiled": False, "editor": False}})
+    return f"""<figure class="mosaic-chart" id="chart-{name}">
+<div class="mosaic-vega" id="vega-{name}" role="figure" aria-label="{html.escape(finding)}"></div>
+<script type="application/json" id="spec-{name}">{vl}</script>
+<script>vegaEmbed("#vega-{name}", JSON.parse(document.getElementById("spec-{name}").textContent), {options}).catch(function (e) {{ console.error("chart {name}: " + e); }});</script>
+<figcaption><span class="mosaic-description">{html.escape(description)}</span>
+<span class="mosaic-source">Source: {links}.</span>
+<a class="mosaic-download" href="{html.escape(data_href)}" download>Download the data behind this chart (CSV)</a></figcaption>
+</figure>"""

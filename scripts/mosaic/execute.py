@@ -1,0 +1,84 @@
+"""Running stale chapters with papermill, in parallel, into _build/executed/<chapter>/."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from .plan import Step
+
+
+@dataclass
+class Result:
+    chapter: str
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+def run_one(root: str, name: str, source: str, params: dict, parts: dict, out: str) -> Result:
+    """Execute one chapter notebook; on success its folder is replaced whole, on failure left alone."""
+    import jupytext
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.perf_counter()
+    final = Path(out)
+    work = final.with_name(final.name + ".partial")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    nb = jupytext.read(source)
+    nbformat.write(nb, work / "input.ipynb")
+    os.environ.update(
+        MOSAIC_ROOT=root,
+        MOSAIC_OUT=str(work),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(Path(root) / "scripts"), os.environ.get("PYTHONPATH")])),
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )
+    try:
+        papermill.execute_notebook(
+            str(work / "input.ipynb"), str(work / "notebook.ipynb"), parameters=params,
+            kernel_name="python3", cwd=str(Path(root) / "chapters"), progress_bar=False, log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        first = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
+        return Result(name, False, time.perf_counter() - start,
+                      f"chapter '{name}' failed in cell {exc.exec_count} ({first!r}): {exc.ename}: {exc.evalue}")
+    except Exception as exc:  # kernel died, notebook unreadable, ...
+        return Result(name, False, time.perf_counter() - start, f"chapter '{name}' failed: {exc!r}")
+    executed = nbformat.read(work / "notebook.ipynb", as_version=4)
+    for cell in executed.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags or "parameters" in tags:
+            cell.metadata["tags"] = sorted(set(tags) | {"remove-cell"})
+    nbformat.write(executed, work / "notebook.ipynb")
+    (work / "input.ipynb").unlink()
+    (work / "state.json").write_text(json.dumps({"parts": parts, "params": params}, indent=1, default=str))
+    shutil.rmtree(final, ignore_errors=True)
+    work.rename(final)
+    return Result(name, True, time.perf_counter() - start)
+
+
+def run(root: Path, steps: list[Step], executed: Path, workers: int | None = None, echo=print) -> list[Result]:
+    stale = [s for s in steps if s.stale]
+    if not stale:
+        return []
+    workers = max(1, min(len(stale), workers or os.cpu_count() or 1))
+    results = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [
+            pool.submit(run_one, str(root), s.chapter.name, str(s.chapter.path), s.params, s.parts,
+                        str(executed / s.chapter.name))
+            for s in stale
+        ]
+        for i, fut in enumerate(as_completed(futures), 1):
+            r = fut.result()
+            results.append(r)
+            status = "done" if r.ok else "FAILED"
+            echo(f"  [{i}/{len(stale)}] {r.chapter}: {status} in {r.seconds:.1f} s")
+    return results

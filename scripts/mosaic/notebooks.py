@@ -1,0 +1,88 @@
+"""Reading chapter notebooks (MyST Markdown, jupytext): front matter and parameters."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import datasets
+
+
+class ChapterError(Exception):
+    """A chapter whose source breaks the chapter contract."""
+
+
+@dataclass(frozen=True)
+class ChapterSource:
+    name: str  # file stem, also the parameter prefix: --param claims.key=value
+    path: Path
+    title: str
+    datasets: tuple[str, ...]
+    defaults: dict
+
+    @property
+    def data_files(self) -> list[str]:
+        return [datasets.BY_NAME[d].path for d in self.datasets]
+
+
+def read(path: Path) -> ChapterSource:
+    import jupytext
+
+    nb = jupytext.read(path)
+    meta = nb.metadata.get("mosaic") or {}
+    declared = tuple(meta.get("datasets") or ())
+    unknown = [d for d in declared if d not in datasets.BY_NAME]
+    if unknown:
+        raise ChapterError(f"{path.name}: front matter declares unknown dataset(s): {', '.join(unknown)}")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    if not code or "parameters" not in code[0].metadata.get("tags", []):
+        raise ChapterError(f"{path.name}: the first code cell must be tagged 'parameters'")
+    defaults = parse_parameters(code[0].source, path.name)
+    if "as_of" not in defaults:
+        raise ChapterError(f"{path.name}: the parameters cell must define as_of")
+    title = next((line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
+                  for line in c.source.splitlines() if line.startswith("# ")), path.stem)
+    return ChapterSource(path.stem, path, title, declared, defaults)
+
+
+def parse_parameters(source: str, where: str) -> dict:
+    """The literal assignments of a parameters cell, e.g. `as_of = "latest"`."""
+    values = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError as exc:
+                raise ChapterError(f"{where}: parameter {node.targets[0].id!r} is not a literal") from exc
+        elif not isinstance(node, ast.Expr):
+            raise ChapterError(f"{where}: the parameters cell may only assign literals")
+    return values
+
+
+def discover(root: Path) -> list[ChapterSource]:
+    """The chapter notebooks listed in _toc.yml, in book order."""
+    return [read(root / f"{entry}.md") for entry in toc_entries(root) if is_notebook(root / f"{entry}.md")]
+
+
+def toc_entries(root: Path) -> list[str]:
+    """Every file named in _toc.yml (without suffix), root first."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    entries = [toc["root"]]
+
+    def walk(items):
+        for item in items or ():
+            if "file" in item:
+                entries.append(item["file"])
+            walk(item.get("sections"))
+
+    walk(toc.get("chapters"))
+    for part in toc.get("parts", ()):
+        walk(part.get("chapters"))
+    return entries
+
+
+def is_notebook(path: Path) -> bool:
+    head = path.read_text(encoding="utf-8")[:2000] if path.exists() else ""
+    return head.startswith("---") and "jupytext:" in head and "kernelspec:" in head

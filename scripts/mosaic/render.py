@@ -1,0 +1,114 @@
+"""Staging the book, rendering it with jupyter-book (execution off) and publishing it atomically.
+
+The published site is `_build/html`, a symbolic link to one folder under
+`_build/sites/`. A new site is rendered and copied beside the old one, and the
+link is swapped in one rename, so a reader or a failed build never sees half a site.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .notebooks import ChapterSource, is_notebook, toc_entries
+
+BUNDLE = "_static/vendor/vega-bundle.js"
+
+
+def skeleton_files(root: Path) -> list[Path]:
+    """The book files that are not chapter notebooks: config, toc, plain pages, static assets."""
+    files = [root / "_config.yml", root / "_toc.yml"]
+    files += [root / f"{e}.md" for e in toc_entries(root) if not is_notebook(root / f"{e}.md")]
+    static = root / "_static"
+    if static.exists():
+        files += sorted(p for p in static.rglob("*") if p.is_file())
+    return files
+
+
+def vega_bundle(cache: Path) -> bytes:
+    """The vega, vega-lite and vega-embed bundle matching Altair's Vega-Lite version, cached."""
+    import altair as alt
+    import vl_convert
+
+    version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+    path = cache / f"vega-bundle-{version}-{vl_convert.__version__}-wrapped.js"
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        # Wrapped in a function so that the bundle's top-level names (`_`, `t`, ...) do not
+        # collide with Sphinx's own globals; it still sets window.vegaEmbed and friends.
+        tmp.write_text("(function () {\n" + vl_convert.javascript_bundle(vl_version=version) + "\n})();\n")
+        tmp.rename(path)
+    return path.read_bytes()
+
+
+def _put(path: Path, data: bytes, written: set[Path]) -> None:
+    """Write only when the bytes differ, so Sphinx re-reads only what changed."""
+    written.add(path)
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: Path, cache: Path) -> list[dict]:
+    """Lay out the book to render: skeleton, executed notebooks, chart data, figures.json, vega bundle."""
+    written: set[Path] = set()
+    for f in skeleton_files(root):
+        _put(stage_dir / f.relative_to(root), f.read_bytes(), written)
+    _put(stage_dir / BUNDLE, vega_bundle(cache), written)
+    figures = []
+    for ch in chapters:
+        out = executed / ch.name
+        rel = ch.path.relative_to(root).with_suffix(".ipynb")
+        _put(stage_dir / rel, (out / "notebook.ipynb").read_bytes(), written)
+        for csv in sorted((out / "data").glob("*.csv")) if (out / "data").exists() else ():
+            _put(stage_dir / "_static" / "data" / ch.name / csv.name, csv.read_bytes(), written)
+        if (out / "figures.json").exists():
+            figures += json.loads((out / "figures.json").read_text())
+    _put(stage_dir / "_extra" / "figures.json", json.dumps(figures, indent=1).encode(), written)
+    for path in sorted(stage_dir.rglob("*"), reverse=True):
+        if path.is_file() and path not in written and "_build" not in path.relative_to(stage_dir).parts:
+            path.unlink()
+    return figures
+
+
+def render(stage_dir: Path, out_dir: Path, echo=print) -> Path:
+    """Run jupyter-book on the staged book; warnings are errors. Returns the html folder."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(stage_dir), "--path-output", str(out_dir), "--builder", "html",
+           "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        lines = (proc.stderr + proc.stdout).splitlines()
+        found = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln] or lines[-30:]
+        raise RenderError(f"jupyter-book build failed (exit {proc.returncode}):\n" + "\n".join(found[:40]))
+    return out_dir / "_build" / "html"
+
+
+class RenderError(Exception):
+    pass
+
+
+def publish(html: Path, build: Path) -> Path:
+    """Copy the rendered site under _build/sites/ and point _build/html at it in one rename."""
+    sites = build / "sites"
+    sites.mkdir(parents=True, exist_ok=True)
+    site = sites / f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
+    shutil.copytree(html, site, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    link = build / "html"
+    if link.exists() and not link.is_symlink():  # a site from before links existed
+        link.rename(sites / "previous")
+    tmp = build / ".html.swap"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(site.relative_to(build), tmp)
+    os.replace(tmp, link)
+    for old in sites.iterdir():
+        if old != site:
+            shutil.rmtree(old, ignore_errors=True)
+    return site
