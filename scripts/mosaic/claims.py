@@ -42,6 +42,7 @@ def compare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """One row per claim with the essay's value, the checked value, the gap and the source."""
     src = sources.set_index("source_id")
     out = claims.copy()
+    out["note"] = out.note.fillna("")
     out["claimed"] = [claimed_text(lo, hi) for lo, hi in zip(out.claimed_low, out.claimed_high)]
     out["checked"] = [fmt(v) if pd.notna(v) else "not yet" for v in out.checked_value]
     out["gap_percent"] = [
@@ -109,7 +110,7 @@ def status_table(compared: pd.DataFrame) -> str:
         colour = STATUS_COLOURS[r.status]
         rows.append(
             "<tr>"
-            f"<td>{html.escape(r.claim)}<div class='mosaic-note'>{html.escape(r.note or '')}</div></td>"
+            f"<td>{html.escape(r.claim)}<div class='mosaic-note'>{html.escape(r.note)}</div></td>"
             f"<td class='num'>{html.escape(r.claimed)}</td>"
             f"<td class='num'>{html.escape(r.checked)}</td><td>{html.escape(r.unit)}</td>"
             f"<td><span class='mosaic-status' style='border-color:{colour};color:{colour}'>"

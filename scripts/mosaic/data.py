@@ -23,10 +23,9 @@ def validate_all(root: Path, catalogue: tuple[Dataset, ...] = datasets.ALL) -> l
         src_path = data / sources.path
         found = check_file(sources, src_path, f"data/{sources.path}", None)
         problems += found
-        if src_path.exists() and not found:
-            source_ids = {r["source_id"] for r in read_rows(src_path)}
-        else:
-            source_ids = set()
+        # Rows of sources.csv that have an id still count, so one bad source row is reported
+        # once rather than again for every row that cites a neighbouring source.
+        source_ids = {r.get("source_id") for r in read_rows(src_path)} if src_path.exists() else set()
     for d in catalogue:
         if d is sources:
             continue

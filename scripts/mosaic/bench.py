@@ -1,0 +1,88 @@
+"""Benchmark: clean full build, rebuild after one CSV row, rebuild with nothing changed, page sizes.
+
+Each run works on a fresh copy of the project in a temporary folder, so the
+published site in this checkout is not touched. Figures are medians over runs;
+the machines are shared, so ratios say more than seconds.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .project import copy_project
+
+ROW_CSV = "data/claims/claims.csv"
+
+
+def timed_build(root: Path, *args: str) -> tuple[float, str]:
+    env = dict(os.environ, PYTHONPATH=str(root / "scripts"))
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "mosaic", "build", *args], cwd=root, env=env,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed during the benchmark:\n{proc.stdout}\n{proc.stderr}")
+    return seconds, proc.stdout
+
+
+def add_row(root: Path, n: int) -> None:
+    """Append one valid row: a copy of the last claim under a new id."""
+    path = root / ROW_CSV
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    new = list(rows[-1])
+    new[0] = f"bench_row_{n}"
+    with path.open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerow(new)
+
+
+def executed(output: str) -> list[str]:
+    return re.findall(r"\] (\S+): done", output)
+
+
+def page_sizes(html: Path) -> dict[str, int]:
+    return {p.relative_to(html).as_posix(): p.stat().st_size
+            for p in sorted(html.rglob("*.html"))
+            if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts}
+
+
+def main(root: Path, runs: int = 3) -> int:
+    full, one_row, noop = [], [], []
+    ran_after_row: list[str] = []
+    sizes: dict[str, int] = {}
+    for i in range(runs):
+        with tempfile.TemporaryDirectory(prefix="mosaic-bench-") as tmp:
+            copy = copy_project(root, Path(tmp) / "book")
+            s, _ = timed_build(copy)
+            full.append(s)
+            s, out = timed_build(copy)
+            noop.append(s)
+            if executed(out):
+                raise SystemExit(f"a rebuild with nothing changed executed: {executed(out)}")
+            add_row(copy, i)
+            s, out = timed_build(copy)
+            one_row.append(s)
+            ran_after_row = executed(out)
+            plan_lines = [ln for ln in out.splitlines() if ln.startswith("  ") and ":" in ln and "[" not in ln]
+            sizes = page_sizes(copy / "_build" / "html")
+            bundle = (copy / "_build" / "html" / "_static" / "vendor" / "vega-bundle.js").stat().st_size
+        print(f"run {i + 1}/{runs}: full {full[-1]:.1f} s, one row {one_row[-1]:.1f} s, nothing changed {noop[-1]:.2f} s",
+              flush=True)
+    med_full, med_row, med_noop = (statistics.median(x) for x in (full, one_row, noop))
+    print()
+    print(f"clean full build            median {med_full:6.2f} s   (budget 90 s)")
+    print(f"rebuild after one CSV row   median {med_row:6.2f} s   = {med_row / med_full:.0%} of the full build "
+          f"(budget 25%); executed: {', '.join(ran_after_row) or 'none'}")
+    print(f"rebuild with nothing changed median {med_noop:6.2f} s   (budget 5 s)")
+    print("plan printed after the one-row change:")
+    print("\n".join(plan_lines))
+    print(f"shared vega bundle: {bundle / 1e6:.2f} MB (loaded once, cached by the browser)")
+    for page, size in sizes.items():
+        print(f"page {page:40s} {size / 1e3:8.1f} kB   (budget 1 MB)")
+    return 0

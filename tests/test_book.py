@@ -1,0 +1,161 @@
+"""The real book, built from a clean copy with the real pipeline and jupyter-book."""
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import run_build, tree_digest
+
+from mosaic.notebooks import toc_entries
+
+
+def html_pages(root: Path) -> list[Path]:
+    return sorted((root / "_build" / "html").resolve().rglob("*.html"))
+
+
+def pasted(page: Path) -> list[str]:
+    """The glued values on a page, as myst-nb renders them."""
+    return re.findall(r'<span class="pasted-text">(.*?)</span>', page.read_text())
+
+
+def figures(root: Path) -> list[dict]:
+    return json.loads((root / "_build" / "html" / "figures.json").read_text())
+
+
+def test_every_page_in_the_toc_is_built(built):
+    site = built / "_build" / "html"
+    for entry in toc_entries(built):
+        assert (site / f"{entry}.html").is_file(), entry
+
+
+def test_figures_json_matches_the_glued_prose(built):
+    figs = figures(built)
+    keys = ["chapter", "key", "label", "value", "text", "unit", "ci_low", "ci_high", "as_of", "chapter_version"]
+    assert figs and all(list(f) == keys for f in figs)
+    by_chapter: dict[str, dict[str, str]] = {}
+    for f in figs:
+        by_chapter.setdefault(f["chapter"], {})[f["key"]] = f["text"]
+    for chapter, texts in by_chapter.items():
+        page = built / "_build" / "html" / "chapters" / f"{chapter}.html"
+        shown = pasted(page)
+        assert shown, f"{chapter}: no glued figures in the prose"
+        assert set(shown) <= set(texts.values()), f"{chapter}: prose shows figures missing from figures.json"
+        nb = json.loads((built / "_build" / "executed" / chapter / "notebook.ipynb").read_text())
+        glued = {}
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                key = out.get("metadata", {}).get("scrapbook", {}).get("name")
+                if key:
+                    prefix = out["metadata"]["scrapbook"]["mime_prefix"]
+                    glued[key] = ast.literal_eval(out["data"][prefix + "text/plain"])
+        assert {k: texts[k] for k in glued} == glued
+
+
+def test_figures_agree_with_the_data(built):
+    """The claim counts in figures.json, recounted from the CSV by hand."""
+    rows = list(csv.DictReader((built / "data" / "claims" / "claims.csv").open()))
+    figs = {f["key"]: f["value"] for f in figures(built)}
+    assert figs["claims_discrepant"] == sum(r["status"] == "discrepant" for r in rows)
+    assert figs["claims_forecast"] == sum(r["status"] == "forecast" for r in rows)
+    assert figs["claims_checked"] == sum(r["status"] != "forecast" for r in rows)
+
+
+def test_the_page_states_version_and_as_of(built):
+    page = (built / "_build" / "html" / "chapters" / "claims.html").read_text()
+    version = figures(built)[0]["chapter_version"]
+    assert f"Version <strong>{version}</strong>" in page
+    assert "As of <strong>latest data</strong>" in page
+    assert "injected-parameters" not in page and "as_of = " not in page
+
+
+class ExternalLoads(HTMLParser):
+    """Collects every script, stylesheet, font or image a page would fetch from another host."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        url = a.get("src") if tag in ("script", "img", "iframe", "source") else None
+        if tag == "link" and set((a.get("rel") or "").split()) & {"stylesheet", "preload", "icon", "modulepreload"}:
+            url = a.get("href")
+        if url and re.match(r"^(https?:)?//", url):
+            self.found.append(f"<{tag}> {url}")
+
+
+def test_no_page_loads_anything_from_the_internet(built):
+    site = (built / "_build" / "html").resolve()
+    for page in html_pages(built):
+        p = ExternalLoads()
+        p.feed(page.read_text())
+        assert p.found == [], f"{page.relative_to(site)} loads {p.found}"
+        assert not re.search(r"@import\s+url\(\s*['\"]?(https?:)?//", page.read_text())
+    for css in site.rglob("*.css"):
+        text = css.read_text(errors="replace")
+        assert not re.search(r"(@import|url\()\s*['\"]?(https?:)?//", text), css.relative_to(site)
+    assert "unpkg.com" not in (site / "chapters" / "claims.html").read_text()
+
+
+def test_nothing_changed_executes_nothing(built_copy):
+    proc = run_build(built_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert "claims: up to date" in proc.stdout
+    assert "Nothing changed" in proc.stdout
+
+
+def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
+    before = {f["key"]: f for f in figures(built_copy)}
+    claims = built_copy / "data" / "claims" / "claims.csv"
+    with claims.open("a") as f:
+        f.write("new_claim,kernels,A new claim that does not hold,10,10,x speedup,2026-06,7,discrepant,"
+                "primary source,import-ai-455,opus-4-6-card,\n")
+    proc = run_build(built_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert "claims: execute (data/claims/claims.csv changed)" in proc.stdout
+    assert "[1/1] claims: done" in proc.stdout
+    after = {f["key"]: f for f in figures(built_copy)}
+    assert after["claims_discrepant"]["value"] == before["claims_discrepant"]["value"] + 1
+    assert after["claims_checked"]["value"] == before["claims_checked"]["value"] + 1
+    assert after["claims_checked"]["chapter_version"] != before["claims_checked"]["chapter_version"]
+    page = (built_copy / "_build" / "html" / "chapters" / "claims.html").read_text()
+    assert "A new claim that does not hold" in page
+
+
+def test_parameters_from_the_command_line_are_stated_on_the_page(built_copy):
+    proc = run_build(built_copy, "--as-of", "2025-06-30")
+    assert proc.returncode == 0, proc.stderr
+    page = (built_copy / "_build" / "html" / "chapters" / "claims.html").read_text()
+    assert "As of <strong>2025-06-30</strong>" in page
+    assert "non-default parameters: <code>as_of = &#x27;2025-06-30&#x27;</code>" in page
+    assert all(f["as_of"] == "2025-06-30" for f in figures(built_copy))
+
+
+def test_a_failing_chapter_leaves_the_published_site_unchanged(built_copy):
+    site = built_copy / "_build" / "html"
+    before = tree_digest(site)
+    md = built_copy / "chapters" / "claims.md"
+    md.write_text(md.read_text().replace("## The evidence\n", "## The evidence\n\n```{code-cell} ipython3\n"
+                                         "raise RuntimeError('a deliberate failure')\n```\n", 1))
+    proc = run_build(built_copy)
+    assert proc.returncode != 0
+    assert "chapter 'claims' failed in cell" in proc.stderr
+    assert "raise RuntimeError('a deliberate failure')" in proc.stderr
+    assert "RuntimeError: a deliberate failure" in proc.stderr
+    assert "The published site was left as it was." in proc.stderr
+    assert tree_digest(site) == before
+
+
+def test_a_render_warning_fails_the_build_and_keeps_the_site(built_copy):
+    site = built_copy / "_build" / "html"
+    before = tree_digest(site)
+    index = built_copy / "index.md"
+    index.write_text(index.read_text() + "\nSee [a missing page](chapters/missing).\n")
+    proc = run_build(built_copy)
+    assert proc.returncode != 0
+    assert "jupyter-book build failed" in proc.stderr and "missing" in proc.stderr
+    assert tree_digest(site) == before

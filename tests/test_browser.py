@@ -1,0 +1,115 @@
+"""The built site in a real browser (Debian's Chromium driven by Playwright), offline."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+
+import pytest
+
+from mosaic.notebooks import toc_entries
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing under CI: .ci/run must install Debian's chromium package")
+        pytest.skip("Chromium is not installed: apt-get install chromium (Debian) to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built):
+    handler = functools.partial(QuietHandler, directory=str(built / "_build" / "html"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def open_page(browser, url, origin, viewport=None):
+    """Open url; return the page and what went wrong: console errors, page errors, outside requests."""
+    page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", lambda r: None if r.url.startswith(origin) or r.url.startswith("data:")
+            else problems.append(f"request left localhost: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    return page, problems
+
+
+def wait_for_charts(page) -> int:
+    """Wait until every chart on the page has drawn marks; return how many charts there are."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('figure.mosaic-chart')]"
+        ".every(f => f.querySelectorAll('svg g.role-mark > *').length > 0)", timeout=10_000)
+    return page.locator("figure.mosaic-chart").count()
+
+
+def test_every_page_loads_clean_and_draws_its_charts(browser, site, built):
+    pages = [f"{e}.html" for e in toc_entries(built)] + ["search.html", "genindex.html"]
+    charts = 0
+    for path in pages:
+        page, problems = open_page(browser, f"{site}/{path}", site)
+        charts += wait_for_charts(page)
+        page.wait_for_timeout(300)
+        assert problems == [], path
+        page.close()
+    assert charts >= 1
+
+
+def test_chart_tooltip_shows_the_claim_and_its_source(browser, site):
+    page, problems = open_page(browser, f"{site}/chapters/claims.html", site)
+    wait_for_charts(page)
+    dot = page.locator("#chart-claims-vs-sources svg.marks g.mark-symbol.role-mark > path").first
+    dot.hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    text = tooltip.inner_text()
+    for label in ("Claim", "Essay says", "Sources say", "Status", "Source"):
+        assert label in text
+    assert problems == []
+
+
+def test_chart_data_download_is_the_data_drawn(browser, site, built):
+    page, problems = open_page(browser, f"{site}/chapters/claims.html", site)
+    href = page.locator("#chart-claims-vs-sources a.mosaic-download").get_attribute("href")
+    response = page.request.get(f"{site}/chapters/{href}")
+    assert response.status == 200
+    lines = response.text().splitlines()
+    assert lines[0].startswith("claim_id,claim,claimed,checked,unit,gap_percent,status,source")
+    wait_for_charts(page)
+    drawn = page.locator("#chart-claims-vs-sources svg.marks g.mark-symbol.role-mark > path").count()
+    assert drawn == len(lines) - 1
+    assert page.locator("#vega-claims-vs-sources").get_attribute("aria-label")
+    assert "description" in page.locator("#spec-claims-vs-sources").inner_text()
+
+
+def test_a_chart_fits_a_phone_screen(browser, site):
+    page, problems = open_page(browser, f"{site}/chapters/claims.html", site, {"width": 390, "height": 844})
+    wait_for_charts(page)
+    box = page.locator("#vega-claims-vs-sources svg.marks").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert problems == []

@@ -1,0 +1,172 @@
+"""Bad input is caught before anything runs, with file, line, column and reason."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mosaic import data
+from mosaic.build import BuildError, build
+from mosaic.schema import Column, Dataset
+
+CLAIMS = "data/claims/claims.csv"
+SOURCES = "data/sources.csv"
+
+
+def lines(root: Path, rel: str) -> list[str]:
+    return (root / rel).read_text(encoding="utf-8").splitlines()
+
+
+def write(root: Path, rel: str, rows: list[str]) -> None:
+    (root / rel).write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def set_field(root: Path, rel: str, line: int, column: str, value: str) -> None:
+    """Set one cell, addressed by its 1-based line number and column name."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((root / rel).read_text(encoding="utf-8"))))
+    rows[line - 1][rows[0].index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    (root / rel).write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_the_real_data_is_valid():
+    assert data.validate_all(Path(__file__).resolve().parents[1]) == []
+
+
+def test_bad_date(project):
+    set_field(project, SOURCES, 3, "accessed", "2026-13-01")
+    assert data.validate_all(project) == [
+        "data/sources.csv:3: column 'accessed': '2026-13-01' is not an ISO date (YYYY-MM-DD)"]
+
+
+def test_bad_period(project):
+    set_field(project, CLAIMS, 2, "claimed_period", "Oct 2023")
+    assert data.validate_all(project) == [
+        "data/claims/claims.csv:2: column 'claimed_period': 'Oct 2023' is not an ISO date or period "
+        "(YYYY, YYYY-MM or YYYY-MM-DD)"]
+
+
+def test_below_range(project):
+    set_field(project, CLAIMS, 4, "checked_value", "-5")
+    assert data.validate_all(project) == ["data/claims/claims.csv:4: column 'checked_value': -5.0 is below 0"]
+
+
+def test_percentage_above_100(tmp_path):
+    scores = Dataset("scores", "scores.csv", "Scores", "test", key=("system",),
+                     columns=(Column("system"), Column("value_percent", "number", min=0, max=100)))
+    (tmp_path / "data").mkdir()
+    write(tmp_path, "data/scores.csv", ["system,value_percent", "a,50", "b,120.0"])
+    assert data.validate_all(tmp_path, (scores,)) == [
+        "data/scores.csv:3: column 'value_percent': 120.0 is above 100"]
+
+
+def test_missing_source(project):
+    set_field(project, CLAIMS, 5, "claim_source_id", "")
+    assert data.validate_all(project) == [
+        "data/claims/claims.csv:5: column 'claim_source_id': is empty (a value is required)"]
+
+
+def test_unknown_source(project):
+    set_field(project, CLAIMS, 5, "check_source_id", "no-such-source")
+    assert data.validate_all(project) == [
+        "data/claims/claims.csv:5: column 'check_source_id': 'no-such-source' is not a source_id in "
+        "data/sources.csv"]
+
+
+def test_checked_value_needs_its_source(project):
+    set_field(project, CLAIMS, 2, "check_source_id", "")
+    assert data.validate_all(project) == [
+        "data/claims/claims.csv:2: column 'check_source_id': is empty (a value checked against a source "
+        "names it)"]
+
+
+def test_wrong_type(project):
+    set_field(project, CLAIMS, 3, "checked_value", "93.9%")
+    assert data.validate_all(project) == ["data/claims/claims.csv:3: column 'checked_value': '93.9%' is not a number"]
+
+
+def test_not_an_allowed_value(project):
+    set_field(project, CLAIMS, 3, "status", "plausible")
+    problems = data.validate_all(project)
+    assert problems == ["data/claims/claims.csv:3: column 'status': 'plausible' is not one of: confirmed, "
+                        "confirmed with caveat, discrepant, vendor-reported, forecast"]
+
+
+def test_duplicate_row(project):
+    rows = lines(project, CLAIMS)
+    write(project, CLAIMS, rows + [rows[2]])
+    assert data.validate_all(project) == [f"data/claims/claims.csv:{len(rows) + 1}: duplicate of the row on line 3"]
+
+
+def test_duplicate_key(project):
+    rows = lines(project, CLAIMS)
+    write(project, CLAIMS, rows + [rows[2].replace("93.9,vendor", "93.8,vendor")])
+    assert data.validate_all(project) == [
+        f"data/claims/claims.csv:{len(rows) + 1}: column 'claim_id': duplicate key (claim_id) 'swe_end', "
+        "first on line 3"]
+
+
+def test_unknown_column(project):
+    rows = lines(project, SOURCES)
+    write(project, SOURCES, [rows[0] + ",extra"] + [r + ",x" for r in rows[1:]])
+    problems = data.validate_all(project)
+    assert problems[0].startswith("data/sources.csv:1: column 'extra': unknown column (expected: source_id,")
+
+
+def test_empty_file(project):
+    (project / CLAIMS).write_text("")
+    assert data.validate_all(project) == [
+        "data/claims/claims.csv:1: file is empty (expected a header: claim_id,chapter,claim,claimed_low,"
+        "claimed_high,unit,claimed_period,checked_value,status,check_method,claim_source_id,check_source_id,note)"]
+
+
+def test_header_only(project):
+    write(project, CLAIMS, lines(project, CLAIMS)[:1])
+    assert data.validate_all(project) == ["data/claims/claims.csv:2: file has a header but no rows"]
+
+
+def test_wrong_header(project):
+    rows = lines(project, CLAIMS)
+    write(project, CLAIMS, [rows[0].replace("checked_value", "checked")] + rows[1:])
+    assert data.validate_all(project) == [
+        "data/claims/claims.csv:1: column 'checked': unknown column (expected: claim_id,chapter,claim,"
+        "claimed_low,claimed_high,unit,claimed_period,checked_value,status,check_method,claim_source_id,"
+        "check_source_id,note)",
+        "data/claims/claims.csv:1: column 'checked_value': missing from the header",
+    ]
+
+
+def test_wrong_number_of_fields(project):
+    rows = lines(project, SOURCES)
+    write(project, SOURCES, rows + ["lonely,row"])
+    assert data.validate_all(project) == [f"data/sources.csv:{len(rows) + 1}: row has 2 fields, the header has 8"]
+
+
+def test_undeclared_csv(project):
+    write(project, "data/claims/extra.csv", ["a,b", "1,2"])
+    assert data.validate_all(project) == [
+        "data/claims/extra.csv: no schema declares this file (add it to scripts/mosaic/datasets.py)"]
+
+
+def test_every_problem_is_reported_at_once(project):
+    set_field(project, CLAIMS, 2, "checked_value", "abc")
+    set_field(project, CLAIMS, 7, "claimed_period", "2024-02-30")
+    set_field(project, SOURCES, 2, "url", "importai.substack.com")
+    assert data.validate_all(project) == [
+        "data/sources.csv:2: column 'url': 'importai.substack.com' is not an http(s) URL",
+        "data/claims/claims.csv:2: column 'checked_value': 'abc' is not a number",
+        "data/claims/claims.csv:7: column 'claimed_period': '2024-02-30' is not an ISO date or period "
+        "(YYYY, YYYY-MM or YYYY-MM-DD)",
+    ]
+
+
+def test_a_bad_row_stops_the_build_before_any_chapter_runs(project):
+    set_field(project, CLAIMS, 4, "checked_value", "lots")
+    with pytest.raises(BuildError) as err:
+        build(project, echo=lambda *_: None)
+    assert "data/claims/claims.csv:4: column 'checked_value': 'lots' is not a number" in str(err.value)
+    assert not (project / "_build" / "executed").exists()
