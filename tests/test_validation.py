@@ -37,22 +37,30 @@ def test_the_real_data_is_valid():
     assert data.validate_all(Path(__file__).resolve().parents[1]) == []
 
 
-def test_bad_date(project):
-    set_field(project, SOURCES, 3, "accessed", "2026-13-01")
-    assert data.validate_all(project) == [
-        "data/sources.csv:3: column 'accessed': '2026-13-01' is not an ISO date (YYYY-MM-DD)"]
-
-
-def test_bad_period(project):
-    set_field(project, CLAIMS, 2, "claimed_period", "Oct 2023")
-    assert data.validate_all(project) == [
-        "data/claims/claims.csv:2: column 'claimed_period': 'Oct 2023' is not an ISO date or period "
-        "(YYYY, YYYY-MM or YYYY-MM-DD)"]
-
-
-def test_below_range(project):
-    set_field(project, CLAIMS, 4, "checked_value", "-5")
-    assert data.validate_all(project) == ["data/claims/claims.csv:4: column 'checked_value': -5.0 is below 0"]
+@pytest.mark.parametrize("rel, line, column, value, message", [
+    (SOURCES, 3, "accessed", "2026-13-01",
+     "data/sources.csv:3: column 'accessed': '2026-13-01' is not an ISO date (YYYY-MM-DD)"),
+    (CLAIMS, 2, "claimed_period", "Oct 2023",
+     "data/claims/claims.csv:2: column 'claimed_period': 'Oct 2023' is not an ISO date or period "
+     "(YYYY, YYYY-MM or YYYY-MM-DD)"),
+    (CLAIMS, 4, "checked_value", "-5", "data/claims/claims.csv:4: column 'checked_value': -5.0 is below 0"),
+    (CLAIMS, 5, "claim_source_id", "",
+     "data/claims/claims.csv:5: column 'claim_source_id': is empty (a value is required)"),
+    (CLAIMS, 5, "check_source_id", "no-such-source",
+     "data/claims/claims.csv:5: column 'check_source_id': 'no-such-source' is not a source_id in data/sources.csv"),
+    (CLAIMS, 2, "check_source_id", "",
+     "data/claims/claims.csv:2: column 'check_source_id': is empty (a value checked against a source names it)"),
+    (CLAIMS, 3, "checked_value", "93.9%", "data/claims/claims.csv:3: column 'checked_value': '93.9%' is not a number"),
+    (CLAIMS, 3, "status", "plausible",
+     "data/claims/claims.csv:3: column 'status': 'plausible' is not one of: confirmed, confirmed with caveat, "
+     "discrepant, vendor-reported, forecast"),
+    (CLAIMS, 3, "claimed_low", "95",
+     "data/claims/claims.csv:3: column 'claimed_low': 95.0 is above claimed_high (93.9)"),
+], ids=["bad date", "bad period", "out of range", "missing source", "unknown source", "unnamed check source",
+        "wrong type", "not allowed", "range reversed"])
+def test_one_bad_cell(project, rel, line, column, value, message):
+    set_field(project, rel, line, column, value)
+    assert data.validate_all(project) == [message]
 
 
 def test_percentage_above_100(tmp_path):
