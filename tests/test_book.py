@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from conftest import run_build, tree_digest
 
 from mosaic.notebooks import toc_entries
@@ -117,13 +118,32 @@ def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
     proc = run_build(built_copy)
     assert proc.returncode == 0, proc.stderr
     assert "claims: execute (data/claims/claims.csv changed)" in proc.stdout
-    assert "[1/1] claims: done" in proc.stdout
+    assert "coding: execute (data/claims/claims.csv changed)" in proc.stdout  # Cotra's forecast
+    assert "[2/2]" in proc.stdout
     after = {f["key"]: f for f in figures(built_copy)}
     assert after["claims_discrepant"]["value"] == before["claims_discrepant"]["value"] + 1
     assert after["claims_checked"]["value"] == before["claims_checked"]["value"] + 1
     assert after["claims_checked"]["chapter_version"] != before["claims_checked"]["chapter_version"]
     page = (built_copy / "_build" / "html" / "chapters" / "claims.html").read_text()
     assert "A new claim that does not hold" in page
+
+
+def test_one_new_swe_bench_row_reexecutes_coding_only(built_copy):
+    before = {f["key"]: f for f in figures(built_copy)}
+    swe = built_copy / "data" / "coding" / "swe_bench.csv"
+    best = before["swe_verified_best_independent"]["value"]
+    with swe.open("a") as f:
+        f.write(f"2026-11-01,Some model + Epoch AI scaffold,Some lab,Verified,{best + 1.5},independent,Epoch AI,"
+                "independent eval,https://epoch.ai/benchmarks,\n")
+    proc = run_build(built_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert "coding: execute (data/coding/swe_bench.csv changed)" in proc.stdout
+    assert "claims: up to date" in proc.stdout and "[1/1] coding: done" in proc.stdout
+    after = {f["key"]: f for f in figures(built_copy)}
+    assert after["swe_verified_best_independent"]["value"] == pytest.approx(best + 1.5)
+    assert after["claims_checked"] == before["claims_checked"]
+    page = (built_copy / "_build" / "html" / "chapters" / "coding.html").read_text()
+    assert f"{best + 1.5:g}% (Some model + Epoch AI scaffold)" in page
 
 
 def test_parameters_from_the_command_line_are_stated_on_the_page(built_copy):
@@ -133,6 +153,14 @@ def test_parameters_from_the_command_line_are_stated_on_the_page(built_copy):
     assert "As of <strong>2025-06-30</strong>" in page
     assert "non-default parameters: <code>as_of = &#x27;2025-06-30&#x27;</code>" in page
     assert all(f["as_of"] == "2025-06-30" for f in figures(built_copy))
+    # The coding chapter as it would have read then: its latest horizon is the newest model
+    # released by that date, found here straight from the CSV.
+    rows = [r for r in csv.DictReader((built_copy / "data" / "coding" / "metr_time_horizons.csv").open())
+            if r["suite"] == "TH1.1" and r["release_date"] <= "2025-06-30"]
+    newest = max(rows, key=lambda r: r["release_date"])
+    latest = next(f for f in figures(built_copy) if f["key"] == "metr_latest_p50_minutes")
+    assert latest["value"] == pytest.approx(float(newest["p50_minutes"]), abs=0.05)
+    assert newest["model"] in latest["label"]
 
 
 def test_a_failing_chapter_leaves_the_published_site_unchanged(built_copy):

@@ -80,15 +80,19 @@ def test_every_page_loads_clean_and_draws_its_charts(browser, site, built):
     assert charts >= 1
 
 
-def test_chart_tooltip_shows_the_claim_and_its_source(browser, site):
-    page, problems = open_page(browser, f"{site}/chapters/claims.html", site)
+@pytest.mark.parametrize("page_path, chart, mark, labels", [
+    ("chapters/claims.html", "claims-vs-sources", "symbol", ("Claim", "Essay says", "Sources say", "Status", "Source")),
+    ("chapters/coding.html", "metr-horizons", "symbol", ("Model", "Released", "50% horizon (min)", "95% CI low (min)")),
+    ("chapters/coding.html", "swe-bench", "symbol", ("System", "Split", "Resolved (%)", "Reported by")),
+])
+def test_chart_tooltips_show_value_date_and_source(browser, site, page_path, chart, mark, labels):
+    page, problems = open_page(browser, f"{site}/{page_path}", site)
     wait_for_charts(page)
-    dot = page.locator("#chart-claims-vs-sources svg.marks g.mark-symbol.role-mark > path").first
-    dot.hover()
+    page.locator(f"#chart-{chart} svg.marks g.mark-{mark}.role-mark > path").last.hover(force=True)
     tooltip = page.locator("#vg-tooltip-element")
     tooltip.wait_for(state="visible", timeout=5_000)
     text = tooltip.inner_text()
-    for label in ("Claim", "Essay says", "Sources say", "Status", "Source"):
+    for label in labels:
         assert label in text
     assert problems == []
 

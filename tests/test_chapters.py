@@ -14,7 +14,7 @@ def test_every_chapter_meets_the_contract():
     from conftest import ROOT
 
     chapters = notebooks.discover(ROOT)
-    assert [c.name for c in chapters] == ["claims"]
+    assert [c.name for c in chapters] == ["claims", "coding"]
     for c in chapters:
         assert "as_of" in c.defaults
         assert c.datasets
@@ -37,7 +37,7 @@ def test_the_first_code_cell_must_be_parameters(project):
 
 def test_unknown_dataset_in_front_matter(project):
     md = project / "chapters" / "claims.md"
-    md.write_text(md.read_text().replace("datasets: [claims, sources]", "datasets: [claims, swe_bench]"))
+    md.write_text(md.read_text().replace("datasets: [claims, sources]", "datasets: [claims, no_such_data]"))
     with pytest.raises(notebooks.ChapterError, match="unknown dataset"):
         notebooks.read(md)
 

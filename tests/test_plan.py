@@ -70,24 +70,24 @@ def test_a_new_row_makes_only_its_readers_stale(two_chapters):
     claims = two_chapters / "data" / "claims" / "claims.csv"
     last = claims.read_text().splitlines()[-1]
     append_line(claims, "aar_copy" + last[len("aar"):])
-    assert stale(two_chapters) == {"claims": ["data/claims/claims.csv changed"]}
+    assert stale(two_chapters) == {"claims": ["data/claims/claims.csv changed"],
+                                   "coding": ["data/claims/claims.csv changed"]}
 
 
 def test_a_shared_csv_makes_every_reader_stale(two_chapters):
     sources = two_chapters / "data" / "sources.csv"
     sources.write_text(sources.read_text().replace("Jack Clark (Import AI)", "Jack Clark"))
-    assert stale(two_chapters) == {"claims": ["data/sources.csv changed"], "other": ["data/sources.csv changed"]}
+    assert stale(two_chapters) == {name: ["data/sources.csv changed"] for name in ("claims", "coding", "other")}
 
 
 def test_code_under_scripts_makes_every_chapter_stale(two_chapters):
     append_line(two_chapters / "scripts" / "mosaic" / "claims.py", "# a comment")
-    assert stale(two_chapters) == {"claims": ["code under scripts/ changed"],
-                                   "other": ["code under scripts/ changed"]}
+    assert stale(two_chapters) == {name: ["code under scripts/ changed"] for name in ("claims", "coding", "other")}
 
 
 def test_requirements_make_every_chapter_stale(two_chapters):
     append_line(two_chapters / "requirements.txt", "# pinned again")
-    assert set(stale(two_chapters)) == {"claims", "other"}
+    assert set(stale(two_chapters)) == {"claims", "coding", "other"}
 
 
 def test_a_notebook_edit_makes_only_that_chapter_stale(two_chapters):
@@ -99,13 +99,20 @@ def test_a_parameter_makes_only_that_chapter_stale(two_chapters):
     assert stale(two_chapters, ["other.as_of=2025-06-30"]) == {"other": ["parameters changed"]}
 
 
+def test_a_coding_csv_makes_only_coding_stale(two_chapters):
+    swe = two_chapters / "data" / "coding" / "swe_bench.csv"
+    append_line(swe, "2026-11-01,New system,Lab,Verified,80.0,independent,Epoch AI,independent eval,"
+                     "https://epoch.ai/,")
+    assert stale(two_chapters) == {"coding": ["data/coding/swe_bench.csv changed"]}
+
+
 def test_never_executed(project):
-    assert stale(project) == {"claims": ["never executed"]}
+    assert stale(project) == {"claims": ["never executed"], "coding": ["never executed"]}
 
 
 @pytest.mark.parametrize("override, message", [
     ("claims.nope=1", "chapter 'claims' has no parameter 'nope' (parameters: as_of)"),
-    ("coding.as_of=2025-01-01", "no chapter 'coding' (chapters: claims)"),
+    ("kernels.as_of=2025-01-01", "no chapter 'kernels' (chapters: claims, coding)"),
     ("claims.as_of", "expected CHAPTER.NAME=VALUE"),
 ])
 def test_bad_parameters_are_named(project, override, message):

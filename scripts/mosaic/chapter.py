@@ -129,23 +129,33 @@ class Chapter:
             self.out.mkdir(parents=True, exist_ok=True)
             (self.out / "figures.json").write_text(json.dumps(self.figures, indent=1))
 
-    def chart(self, chart, *, name: str, finding: str, description: str, data, source_ids: list[str]):
-        """Draw an Altair chart with its finding as title, a source line and a data download."""
+    def chart(self, chart, *, name: str, finding: str, description: str, data, sources: list):
+        """Draw an Altair chart with its finding as title, a source line and its data to download.
+
+        `data` is the DataFrame drawn, or a dict of them by file stem (points, trend, ...);
+        `sources` holds ids from data/sources.csv or (label, url) pairs.
+        """
         from IPython.display import HTML, display
 
-        sources = self.data("sources") if "sources" in self.source.datasets else None
+        table = self.data("sources") if "sources" in self.source.datasets else None
         cited = []
-        for sid in source_ids:
-            row = sources[sources.source_id == sid].iloc[0] if sources is not None else None
-            cited.append((f"{row.publisher}: {row.title}", row.url) if row is not None else (sid, ""))
-        csv_name = f"{name}.csv"
-        if self.out:
-            (self.out / "data").mkdir(parents=True, exist_ok=True)
-            data.to_csv(self.out / "data" / csv_name, index=False)
-        href = f"../_static/data/{self.name}/{csv_name}"
+        for s in sources:
+            if isinstance(s, str):
+                if table is None or s not in set(table.source_id):
+                    raise ValueError(f"chart {name!r}: source {s!r} is not in data/sources.csv")
+                row = table[table.source_id == s].iloc[0]
+                cited.append((f"{row.publisher}: {row.title}", row.url))
+            else:
+                cited.append(tuple(s))
+        files = data if isinstance(data, dict) else {name: data}
+        links = []
+        for stem, frame in files.items():
+            if self.out:
+                (self.out / "data").mkdir(parents=True, exist_ok=True)
+                frame.to_csv(self.out / "data" / f"{stem}.csv", index=False)
+            links.append((stem, f"../_static/data/{self.name}/{stem}.csv"))
         display(HTML(charts.figure_html(chart, name=name, finding=finding, description=description,
-                                        sources=cited, data_href=href)))
-
+                                        sources=cited, downloads=links)))
 
 def chapter(name: str, namespace: dict) -> Chapter:
     """Open chapter `name`, taking its parameters from the notebook's globals."""

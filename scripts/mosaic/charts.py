@@ -38,7 +38,7 @@ def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]
     if len(names) > 2:
         source_line += f" and {len(names) - 2} more publishers, listed below the chart"
     out = chart.properties(
-        title={"text": finding, "subtitle": [source_line]},
+        title={"text": wrap(finding), "subtitle": [source_line]},
         description=description,
         width="container",
     ).to_dict()
@@ -47,14 +47,31 @@ def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]
     return out
 
 
+def wrap(text: str, width: int = 62) -> list[str]:
+    """A title as lines of at most about `width` characters (Vega does not wrap titles)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def figure_html(chart, *, name: str, finding: str, description: str,
-                sources: list[tuple[str, str]], data_href: str) -> str:
+                sources: list[tuple[str, str]], downloads: list[tuple[str, str]]) -> str:
     """A <figure> that draws the chart with the local vega-embed bundle, with caption and links."""
     vl = json.dumps(spec(chart, finding=finding, description=description, sources=sources))
     vl = vl.replace("</", "<\\/")
     links = "; ".join(
         f"<a href='{html.escape(url)}'>{html.escape(title)}</a>" if url else html.escape(title)
         for title, url in sources
+    )
+    label = "Download the data behind this chart"
+    files = " ".join(
+        f'<a class="mosaic-download" href="{html.escape(href)}" download>'
+        f'{label if len(downloads) == 1 else f"{label}: {html.escape(stem)}"} (CSV)</a>'
+        for stem, href in downloads
     )
     options = json.dumps({"renderer": "svg", "actions": {"export": True, "source": False,
                                                           "compiled": False, "editor": False}})
@@ -64,5 +81,5 @@ def figure_html(chart, *, name: str, finding: str, description: str,
 <script>vegaEmbed("#vega-{name}", JSON.parse(document.getElementById("spec-{name}").textContent), {options}).catch(function (e) {{ console.error("chart {name}: " + e); }});</script>
 <figcaption><span class="mosaic-description">{html.escape(description)}</span>
 <span class="mosaic-source">Source: {links}.</span>
-<a class="mosaic-download" href="{html.escape(data_href)}" download>Download the data behind this chart (CSV)</a></figcaption>
+{files}</figcaption>
 </figure>"""
