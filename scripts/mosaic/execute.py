@@ -44,6 +44,8 @@ def run_one(root: str, name: str, source: str, params: dict, parts: dict, out: s
         papermill.execute_notebook(
             str(work / "input.ipynb"), str(work / "notebook.ipynb"), parameters=params,
             kernel_name="python3", cwd=str(Path(root) / "chapters"), progress_bar=False, log_output=False,
+            # ipykernel warns about plain TCP on every start; the kernel only listens on localhost.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
         first = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
