@@ -34,7 +34,7 @@ def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), fo
     problems = data.validate_all(root)
     if problems:
         raise BuildError(f"{len(problems)} problem(s) in data/, nothing was built:\n" + "\n".join(problems))
-    echo("Validated every CSV under data/.")
+    echo(f"Validated every CSV under data/ ({time.perf_counter() - t0:.1f} s).")
 
     chapters = notebooks.discover(root)
     missing = [e for e in notebooks.toc_entries(root) if not (root / f"{e}.md").exists()]
@@ -55,17 +55,22 @@ def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), fo
         echo(f"Nothing changed; the published site is up to date: {published}/index.html")
         return published
 
+    t1 = time.perf_counter()
     results = execute.run(root, steps, executed, workers, echo)
+    if results:
+        echo(f"Executed {len(results)} chapter(s) in {time.perf_counter() - t1:.1f} s.")
     failed = [r for r in results if not r.ok]
     if failed:
         raise BuildError("\n".join(r.error for r in failed) + "\nThe published site was left as it was.")
 
     figures = render.stage(root, chapters, executed, out / "stage", out / "cache")
     echo(f"Staged {len(chapters)} chapter(s) and {len(figures)} headline figure(s); rendering...")
+    t2 = time.perf_counter()
     try:
         html = render.render(out / "stage", out / "render", echo)
     except render.RenderError as exc:
         raise BuildError(f"{exc}\nThe published site was left as it was.") from exc
+    echo(f"Rendered in {time.perf_counter() - t2:.1f} s.")
     site = render.publish(html, out)
     state.parent.mkdir(parents=True, exist_ok=True)
     state.write_text(json.dumps({"fingerprint": site_fp, "site": site.name}))

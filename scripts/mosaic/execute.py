@@ -41,12 +41,20 @@ def run_one(root: str, name: str, source: str, params: dict, parts: dict, out: s
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
     try:
-        papermill.execute_notebook(
-            str(work / "input.ipynb"), str(work / "notebook.ipynb"), parameters=params,
-            kernel_name="python3", cwd=str(Path(root) / "chapters"), progress_bar=False, log_output=False,
-            # ipykernel warns about plain TCP on every start; the kernel only listens on localhost.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
+        for attempt in range(3):
+            try:
+                papermill.execute_notebook(
+                    str(work / "input.ipynb"), str(work / "notebook.ipynb"), parameters=params,
+                    kernel_name="python3", cwd=str(Path(root) / "chapters"), progress_bar=False, log_output=False,
+                    # ipykernel warns about plain TCP on every start; the kernel only listens on localhost.
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                )
+                break
+            except RuntimeError as exc:
+                # Kernels started at the same moment can race for the same free port and one dies
+                # before it answers; that is not the chapter's fault, so start it again.
+                if "before replying to kernel_info" not in str(exc) or attempt == 2:
+                    raise
     except PapermillExecutionError as exc:
         first = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
         return Result(name, False, time.perf_counter() - start,

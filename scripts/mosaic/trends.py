@@ -58,6 +58,14 @@ def ols_log(x: np.ndarray, values: np.ndarray) -> tuple[float, float]:
     return float(slope), float(intercept)
 
 
+def ols_rows(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares slope and intercept of each row of y on the same row of x."""
+    xm = x.mean(axis=1, keepdims=True)
+    ym = y.mean(axis=1, keepdims=True)
+    slope = ((x - xm) * (y - ym)).sum(axis=1) / ((x - xm) ** 2).sum(axis=1)
+    return slope, ym[:, 0] - slope * xm[:, 0]
+
+
 @dataclass
 class Trend:
     """An exponential trend with bootstrap replicates of its slope and intercept."""
@@ -131,11 +139,12 @@ def fit_exponential(points: pd.DataFrame, *, date: str = "release_date", value: 
     rng = np.random.default_rng(seed)
     draws = (log_normal_draws(v, points[low].to_numpy(float), points[high].to_numpy(float), n_boot, rng)
              if low and high else np.broadcast_to(v, (n_boot, len(v))))
-    fits = np.empty((n_boot, 2))
-    for b in range(n_boot):
-        i = rng.integers(0, len(x), len(x))
-        while len(set(x[i])) < 2:
-            i = rng.integers(0, len(x), len(x))
-        fits[b] = np.polyfit(x[i], np.log(draws[b, i]), 1)
+    idx = rng.integers(0, len(x), (n_boot, len(x)))
+    def flat():  # a replicate needs at least two distinct dates to have a slope
+        return x[idx].min(axis=1) == x[idx].max(axis=1)
+
+    while (bad := flat()).any():
+        idx[bad] = rng.integers(0, len(x), (bad.sum(), len(x)))
+    slopes, intercepts = ols_rows(x[idx], np.log(np.take_along_axis(draws, idx, axis=1)))
     dates = pd.to_datetime(points[date]).dt.date
-    return Trend(slope, intercept, fits[:, 0], fits[:, 1], level, len(points), min(dates), max(dates))
+    return Trend(slope, intercept, slopes, intercepts, level, len(points), min(dates), max(dates))
