@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -77,17 +78,19 @@ def test_a_new_row_makes_only_its_readers_stale(two_chapters):
 def test_a_shared_csv_makes_every_reader_stale(two_chapters):
     sources = two_chapters / "data" / "sources.csv"
     sources.write_text(sources.read_text().replace("Jack Clark (Import AI)", "Jack Clark"))
-    assert stale(two_chapters) == {name: ["data/sources.csv changed"] for name in ("claims", "coding", "other")}
+    readers = {c.name for c in notebooks.discover(two_chapters) if "sources" in c.datasets}
+    assert readers >= {"claims", "coding", "other"}
+    assert stale(two_chapters) == {name: ["data/sources.csv changed"] for name in readers}
 
 
 def test_code_under_scripts_makes_every_chapter_stale(two_chapters):
     append_line(two_chapters / "scripts" / "mosaic" / "claims.py", "# a comment")
-    assert stale(two_chapters) == {name: ["code under scripts/ changed"] for name in ("claims", "coding", "other")}
+    assert stale(two_chapters) == {c.name: ["code under scripts/ changed"] for c in notebooks.discover(two_chapters)}
 
 
 def test_requirements_make_every_chapter_stale(two_chapters):
     append_line(two_chapters / "requirements.txt", "# pinned again")
-    assert set(stale(two_chapters)) == {"claims", "coding", "other"}
+    assert set(stale(two_chapters)) == {c.name for c in notebooks.discover(two_chapters)}
 
 
 def test_a_notebook_edit_makes_only_that_chapter_stale(two_chapters):
@@ -107,16 +110,16 @@ def test_a_coding_csv_makes_only_coding_stale(two_chapters):
 
 
 def test_never_executed(project):
-    assert stale(project) == {"claims": ["never executed"], "coding": ["never executed"]}
+    assert stale(project) == {c.name: ["never executed"] for c in notebooks.discover(project)}
 
 
 @pytest.mark.parametrize("override, message", [
     ("claims.nope=1", "chapter 'claims' has no parameter 'nope' (parameters: as_of)"),
-    ("kernels.as_of=2025-01-01", "no chapter 'kernels' (chapters: claims, coding)"),
+    ("nosuch.as_of=2025-01-01", "no chapter 'nosuch' (chapters: claims, coding,"),
     ("claims.as_of", "expected CHAPTER.NAME=VALUE"),
 ])
 def test_bad_parameters_are_named(project, override, message):
-    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ParameterError, match=re.escape(message)):
         resolve(notebooks.discover(project), None, [override])
 
 

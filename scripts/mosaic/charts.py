@@ -37,13 +37,14 @@ def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]
     source_line = "Source: " + "; ".join(names[:2])
     if len(names) > 2:
         source_line += f" and {len(names) - 2} more publishers, listed below the chart"
-    out = chart.properties(
-        title={"text": wrap(finding), "subtitle": [source_line]},
-        description=description,
-        width="container",
-    ).to_dict()
+    import altair as alt
+
+    sized = {} if isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)) else {"width": "container"}
+    out = chart.properties(title={"text": wrap(finding), "subtitle": [source_line]}, description=description,
+                           **sized).to_dict()
     out["config"] = {**THEME, **out.get("config", {})}
-    out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    if sized:
+        out["autosize"] = {"type": "fit-x", "contains": "padding"}
     return out
 
 

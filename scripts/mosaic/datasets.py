@@ -188,5 +188,131 @@ SWE_BENCH = Dataset(
     ),
 )
 
-ALL: tuple[Dataset, ...] = (SOURCES, CLAIMS, METR_HORIZONS, METR_DOUBLING, METR_REVISIONS, SWE_BENCH)
+def replication(name: str, file: str, benchmark: str, description: str, caveats: str) -> Dataset:
+    """The research-replication benchmarks share one layout, one file each."""
+    return Dataset(
+        name=name,
+        path=f"replication/{file}",
+        title=benchmark,
+        description=description,
+        caveats=caveats,
+        key=("date", "series", "system", "metric", "reported_by"),
+        date_column="date",
+        columns=(
+            Column("date", "date", description="See date_basis: paper release, leaderboard date or commit date"),
+            Column("benchmark", "category", allowed=(benchmark,)),
+            Column("series", description="Rows comparable with each other: split, grading and version"),
+            Column("system"),
+            Column("developer"),
+            Column("metric", description="As the source names it"),
+            Column("value", "number", required=False, min=0),
+            Column("unit"),
+            Column("uncertainty", required=False, description="As printed by the source, with its meaning"),
+            Column("human_baseline", required=False),
+            Column("reported_by"),
+            Column("source_tier", "category", allowed=SOURCE_TYPES),
+            Column("flag", required=False, description="Leakage, self-reported, reference model, human baseline"),
+            Column("date_basis"),
+            Column("source_url", "url"),
+            Column("note", required=False),
+        ),
+    )
+
+
+REPLICATION = (
+    replication("core_bench", "core_bench.csv", "CORE-Bench",
+                "Share of tasks where an agent reproduces a paper's computational results from its code "
+                "and data (CORE-Bench Easy, Medium, Hard).",
+                "95.5% on Hard rests on manual re-grading of one agent's answers; automated grading gave "
+                "77.78%. HAL leaderboard rows come from an export of the leaderboard."),
+    replication("mle_bench", "mle_bench.csv", "MLE-bench",
+                "Share of Kaggle competitions in which an agent earns a medal (bronze or better), by split.",
+                "The leaderboard re-aggregated its scores on 2025-11-27; the original values are a separate "
+                "series. Entries flagged for test-label leakage, self-reports and paper-only claims are marked. "
+                "Hardware and run time differ between entries."),
+    replication("post_train_bench", "post_train_bench.csv", "PostTrainBench",
+                "Benchmark score of base models after an agent post-trains them within 10 hours on one GPU.",
+                "Scoring changed between v0 and v1; the reference (official instruct models) was trained with "
+                "far more than the agents' budget."),
+    replication("paperbench", "paperbench.csv", "PaperBench",
+                "Share of a rubric for replicating ICML 2024 papers from scratch that an agent satisfies.",
+                "The human baseline (ML PhDs) is on a 3-paper subset only. Later results are secondary."),
+    replication("re_bench", "re_bench.csv", "RE-Bench",
+                "METR's AI R&D tasks: AI agents against human experts with the same time budget.",
+                "Mostly ratios and qualitative statements; no per-model numeric series was found."),
+)
+
+TRAINING_SPEEDUP = Dataset(
+    name="training_speedup",
+    path="kernels/training_speedup.csv",
+    title="LLM-training optimisation speedups",
+    description=(
+        "Anthropic's task 'optimize a CPU-only small language model training implementation': the mean "
+        "speedup a model reaches, per model and per document that reported it. A reference expert "
+        "solution reaches 4x, which Anthropic equates with 4-8 hours of human effort."
+    ),
+    caveats=(
+        "Documents disagree (2.993x and 2.8x for Opus 4); the Mythos Preview value was later corrected from "
+        "51.91x to 61.79x; Mythos reward-hacked this task. The series ends with Opus 4.7."
+    ),
+    key=("model", "reported_in", "metric_as_reported"),
+    date_column="report_period",
+    columns=(
+        Column("model"),
+        Column("model_release", "period"),
+        Column("speedup_x", "number", min=0),
+        Column("metric_as_reported"),
+        Column("threshold_x", "number", min=0),
+        Column("human_reference"),
+        Column("reported_in"),
+        Column("report_period", "period", description="When the reporting document appeared"),
+        Column("report_date_as_written"),
+        Column("role", "category", allowed=("the model's own card", "comparator in a later card", "correction",
+                                            "restatement (Import AI 455)", "restatement (Anthropic Institute)")),
+        Column("source_url", "url"),
+        Column("source_type", "category", allowed=SOURCE_TYPES),
+        Column("note", required=False),
+    ),
+)
+
+KERNEL_FAMILIES = ("NVIDIA GPU (CUDA)", "Triton (NVIDIA GPU)", "Huawei Ascend / NPU", "several",
+                   "undisclosed (Anthropic internal)")
+
+KERNELBENCH = Dataset(
+    name="kernelbench",
+    path="kernels/kernelbench.csv",
+    title="KernelBench and follow-ups",
+    description=(
+        "AI systems writing GPU and NPU kernels: KernelBench and the work that followed, by target hardware "
+        "family and metric, and Anthropic's internal kernels task."
+    ),
+    caveats=(
+        "Not comparable across rows: baselines (PyTorch eager, torch.compile, a model's own draft), task "
+        "subsets and hardware differ. Sakana's 10-100x was withdrawn after a reward hack; CUDA-L1's 17.7x "
+        "was revised to 3.12x. Some values are ranges or pairs and have no single number."
+    ),
+    key=("period", "system", "benchmark", "level", "metric", "value_as_reported"),
+    date_column="period",
+    columns=(
+        Column("period", "period", description="Month or day of the result; for a range, its end"),
+        Column("date_as_written"),
+        Column("system"),
+        Column("benchmark"),
+        Column("level", required=False),
+        Column("metric"),
+        Column("value", "number", required=False, min=0, description="Empty where the source gives a range or pair"),
+        Column("value_as_reported"),
+        Column("unit"),
+        Column("baseline"),
+        Column("hardware"),
+        Column("target_family", "category", allowed=KERNEL_FAMILIES),
+        Column("target_as_reported"),
+        Column("source_url", "url"),
+        Column("source_type", "category", allowed=SOURCE_TYPES),
+        Column("note", required=False),
+    ),
+)
+
+ALL: tuple[Dataset, ...] = (SOURCES, CLAIMS, METR_HORIZONS, METR_DOUBLING, METR_REVISIONS, SWE_BENCH,
+                            *REPLICATION, TRAINING_SPEEDUP, KERNELBENCH)
 BY_NAME = {d.name: d for d in ALL}
