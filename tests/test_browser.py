@@ -85,6 +85,8 @@ def test_every_page_loads_clean_and_draws_its_charts(browser, site, built):
     ("chapters/coding.html", "metr-horizons", "symbol", ("Model", "Released", "50% horizon (min)", "95% CI low (min)")),
     ("chapters/coding.html", "swe-bench", "symbol", ("System", "Split", "Resolved (%)", "Reported by")),
     ("chapters/replication.html", "replication-records", "symbol", ("System", "Date", "Score", "Series", "Source")),
+    ("chapters/kernels.html", "training-speedup", "symbol", ("Model", "Speedup (x)", "Reported in", "Source")),
+    ("chapters/kernels.html", "kernels-by-hardware", "symbol", ("System", "Benchmark", "Metric", "Hardware")),
 ])
 def test_chart_tooltips_show_value_date_and_source(browser, site, page_path, chart, mark, labels):
     page, problems = open_page(browser, f"{site}/{page_path}", site)

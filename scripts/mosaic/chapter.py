@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import charts, datasets, notebooks
 from .data import load
+from .schema import period_end
 
 
 class UndeclaredDataset(Exception):
@@ -80,10 +81,14 @@ class Chapter:
         """The latest date among the dated rows this chapter uses."""
         dates = []
         for name in self.source.datasets:
-            column = datasets.BY_NAME[name].date_column
+            d = datasets.BY_NAME[name]
             frame = self.data(name)
-            if column and len(frame):
-                dates.append(frame[column].max().date())
+            if d.date_column and len(frame):
+                col = frame[d.date_column].dropna()
+                if d.column(d.date_column).kind == "period":
+                    dates.append(max(period_end(v) for v in col))
+                else:
+                    dates.append(col.max().date())
         return max(dates) if dates else None
 
     # -- page furniture -------------------------------------------------------
