@@ -48,7 +48,7 @@ class Chapter:
         self.root = root or project_root()
         self.source = notebooks.read(self.root / "chapters" / f"{name}.md")
         self.name = name
-        self.params = {k: params[k] for k in self.source.defaults}
+        self.params = {k: params.get(k, v) for k, v in self.source.defaults.items()}
         self.as_of = parse_as_of(self.params["as_of"])
         out = os.environ.get("MOSAIC_OUT")
         self.out = Path(out) if out else None
@@ -164,8 +164,7 @@ class Chapter:
 
 def chapter(name: str, namespace: dict) -> Chapter:
     """Open chapter `name`, taking its parameters from the notebook's globals."""
-    source = notebooks.read(project_root() / "chapters" / f"{name}.md")
-    return Chapter(name, {k: namespace.get(k, v) for k, v in source.defaults.items()})
+    return Chapter(name, namespace)
 
 
 def _plain(value):
