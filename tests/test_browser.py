@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import os
 import shutil
@@ -87,6 +88,11 @@ def test_every_page_loads_clean_and_draws_its_charts(browser, site, built):
     ("chapters/replication.html", "replication-records", "symbol", ("System", "Date", "Score", "Series", "Source")),
     ("chapters/kernels.html", "training-speedup", "symbol", ("Model", "Speedup (x)", "Reported in", "Source")),
     ("chapters/kernels.html", "kernels-by-hardware", "symbol", ("System", "Benchmark", "Metric", "Hardware")),
+    ("chapters/alignment_clock.html", "alignment-clock", "symbol", ("Falls below the threshold at generation",
+                                                                   "Around")),
+    ("chapters/alignment_clock.html", "evaluation-awareness", "symbol", ("Model or study", "Date", "Signal",
+                                                                        "Source")),
+    ("chapters/alignment_clock.html", "forecasts", "symbol", ("Forecaster", "Made", "Event", "Source")),
 ])
 def test_chart_tooltips_show_value_date_and_source(browser, site, page_path, chart, mark, labels):
     page, problems = open_page(browser, f"{site}/{page_path}", site)
@@ -119,4 +125,46 @@ def test_a_chart_fits_a_phone_screen(browser, site):
     wait_for_charts(page)
     box = page.locator("#vega-claims-vs-sources svg.marks").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert problems == []
+
+
+def slide(page, chart: str, param: str, value) -> None:
+    """Move one of a chart's sliders the way a reader does: set it, then fire its input event."""
+    page.locator(f"#chart-{chart} input[type=range][name={param}]").evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", str(value))
+
+
+def chart_text(page, chart: str) -> str:
+    return " ".join(page.locator(f"#chart-{chart} svg.marks g.mark-text text").all_text_contents())
+
+
+def test_moving_the_reliability_slider_moves_the_crossing(browser, site, built):
+    import datetime as dt
+
+    from mosaic import alignment as a
+
+    figures = {f["key"]: f for f in json.loads((built / "_build" / "html" / "figures.json").read_text())
+               if f["chapter"] == "alignment_clock"}
+    start = dt.date.fromisoformat(figures["clock_start"]["value"])
+    cadence = figures["cadence_months"]["value"]
+    threshold = figures["threshold"]["value"]
+    page, problems = open_page(browser, f"{site}/chapters/alignment_clock.html", site)
+    wait_for_charts(page)
+    before = chart_text(page, "alignment-clock")
+    assert f"after {figures['generations_to_threshold']['value']} generations" in before
+    path_before = page.locator("#chart-alignment-clock svg.marks g.mark-line path").first.get_attribute("d")
+
+    slide(page, "alignment-clock", "p", 0.995)
+    n = a.generations_to_threshold(0.995, threshold)
+    when = a.crossing_date(start, n, cadence)
+    page.wait_for_function(f"() => document.querySelector('#chart-alignment-clock svg.marks')"
+                           f".textContent.includes('after {n} generations')", timeout=5_000)
+    after = chart_text(page, "alignment-clock")
+    assert when.strftime("%B %Y") in after
+    assert page.locator("#chart-alignment-clock svg.marks g.mark-line path").first.get_attribute("d") != path_before
+
+    slide(page, "alignment-clock", "cadence", 12)
+    later = a.crossing_date(start, n, 12)
+    page.wait_for_function(f"() => document.querySelector('#chart-alignment-clock svg.marks')"
+                           f".textContent.includes('{later.strftime('%B %Y')}')", timeout=5_000)
     assert problems == []

@@ -9,6 +9,10 @@ import pandas as pd
 
 from .trends import DAYS_PER_MONTH
 
+# The essay's example: a technique 99.9% reliable per generation, after 50 and 500 generations.
+ESSAY_P = 0.999
+ESSAY_GENERATIONS = (50, 500)
+
 
 def _check_p(p: float) -> None:
     if not 0 <= p <= 1:
@@ -86,16 +90,19 @@ def clock_chart(*, p: float, threshold: float, cadence: float, shrink: float, st
     t_ = alt.param(name="T", value=threshold, bind=alt.binding_range(
         min=0.05, max=0.95, step=0.05, name="Threshold T "))
     c_ = alt.param(name="cadence", value=round(cadence, 2), bind=alt.binding_range(
-        min=0.25, max=24, step=0.25, name="Months per generation "))
+        min=0.25, max=24, step=0.01, name="Months per generation "))
     s_ = alt.param(name="shrink", value=shrink, bind=alt.binding_range(
         min=0, max=0.2, step=0.005, name="Cadence shrinks per generation by "))
     h_ = alt.param(name="H", value=horizon, bind=alt.binding_range(
         min=10, max=max_generations, step=10, name="Generations to stay above T "))
-    start_ms = f"datetime({start.year}, {start.month - 1}, {start.day})"
+    start_ms = int(dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc).timestamp() * 1000)
     months = "(shrink > 0 ? cadence * (1 - pow(1 - shrink, {n})) / shrink : cadence * {n})"
+
+    def when(n: str, fmt: str) -> str:
+        return f"utcFormat(toDate({start_ms} + {months.format(n=n)} * {DAYS_PER_MONTH} * 86400000), '{fmt}')"
+
     curve = alt.Chart(alt.sequence(0, max_generations + 1, as_="n")).transform_calculate(
-        reliability="pow(p, datum.n) * 100",
-        date=f"timeFormat(toDate({start_ms} + {months.format(n='datum.n')} * 30.4375 * 86400000), '%b %Y')",
+        reliability="pow(p, datum.n) * 100", date=when("datum.n", "%b %Y"),
     ).mark_line(color="#3366cc", strokeWidth=2.5).encode(
         x=alt.X("n:Q", title="Generations of AI-built successors"),
         y=alt.Y("reliability:Q", title="Reliability left (%)", scale=alt.Scale(domain=[0, 100])),
@@ -103,33 +110,55 @@ def clock_chart(*, p: float, threshold: float, cadence: float, shrink: float, st
                                                                     format=".2f"),
                  alt.Tooltip("date:N", title="Around")],
     ).add_params(p_, t_, c_, s_, h_)
-    rule = alt.Chart(pd.DataFrame({"x": [0]})).transform_calculate(level="T * 100").mark_rule(
-        color="#dc3912", strokeDash=[5, 3]).encode(y="level:Q")
+    one = alt.Chart(pd.DataFrame({"x": [0]}))
+    rule = one.transform_calculate(level="T * 100").mark_rule(color="#dc3912", strokeDash=[5, 3]).encode(
+        y="level:Q")
     nstar = "(p >= 1 ? -1 : floor(log(T) / log(p)) + 1)"
-    label = alt.Chart(pd.DataFrame({"x": [0]})).transform_calculate(
+    label = one.transform_calculate(
         nstar=nstar,
-        when=f"timeFormat(toDate({start_ms} + {months.format(n='datum.nstar')} * 30.4375 * 86400000), '%B %Y')",
+        level="T * 100",
+        when=when("datum.nstar", "%B %Y"),
         need="pow(T, 1 / H)",
         text=("datum.nstar < 0 ? 'Never falls below ' + format(T, '.0%') : 'Falls below ' + format(T, '.0%') + "
               "' after ' + datum.nstar + ' generations, around ' + datum.when"),
         text2="'Needed to stay above ' + format(T, '.0%') + ' for ' + H + ' generations: p = ' + format(datum.need, '.5f')",
     )
-    line1 = label.mark_text(align="right", x="width", y=12, fontSize=13, fontWeight="bold",
+    crossing = label.transform_filter(f"datum.nstar >= 0 && datum.nstar <= {max_generations}").mark_point(
+        color="#dc3912", size=90, filled=True).encode(
+        x="nstar:Q", y="level:Q",
+        tooltip=[alt.Tooltip("nstar:Q", title="Falls below the threshold at generation"),
+                 alt.Tooltip("when:N", title="Around")])
+    line1 = label.mark_text(align="left", x=12, y={"expr": "height - 46"}, fontSize=13, fontWeight="bold",
                             color="#222").encode(text="text:N")
-    line2 = label.mark_text(align="right", x="width", y=30, fontSize=12, color="#444").encode(text="text2:N")
-    return alt.layer(curve, rule, line1, line2).properties(height=340)
+    line2 = label.mark_text(align="left", x=12, y={"expr": "height - 26"}, fontSize=12, color="#444").encode(
+        text="text2:N")
+    return alt.layer(curve, rule, crossing, line1, line2).properties(height=340)
 
 
 def awareness(signals: pd.DataFrame) -> pd.DataFrame:
     """Evaluation-awareness measurements with a single number, labelled by who measured them."""
     s = signals.signal.str.lower()
-    rows = signals[(s.str.contains("evaluat") | s.str.contains("eval-aware")) & signals.value.notna()
-                   & signals.unit.str.startswith("%")].copy()
+    about_awareness = (s.str.contains("evaluat") | s.str.contains("eval-aware")) & ~s.str.contains("blackmail")
+    rows = signals[about_awareness & signals.value.notna() & signals.unit.str.startswith("%")].copy()
     rows["measurer"] = rows.measured_by.str.replace(r"\s*\(.*\)$", "", regex=True)
     rows["when"] = rows.period.str.slice(0, 7) + "-15"
     rows.loc[rows.period.str.len() == 10, "when"] = rows.period
     return rows[["when", "measurer", "model_or_study", "signal", "value", "unit", "comparison", "source_type",
                  "source_url"]].reset_index(drop=True)
+
+
+def clock_curve(p: float, start: dt.date, cadence_months: float, shrink: float, generations: int) -> pd.DataFrame:
+    """The default scenario as a table: reliability and calendar date for each generation."""
+    n = range(generations + 1)
+    return pd.DataFrame({"generation": n, "reliability_pct": [round(reliability(p, k) * 100, 4) for k in n],
+                         "date": [crossing_date(start, k, cadence_months, shrink).isoformat() for k in n]})
+
+
+def automated_alignment_research(signals: pd.DataFrame) -> pd.DataFrame:
+    """The automated alignment researcher study: every row, with how it was read."""
+    rows = signals[signals.source_url.str.contains("automated-alignment-researchers")]
+    return rows[["model_or_study", "signal", "value_as_reported", "unit", "comparison", "source_type",
+                 "note"]].reset_index(drop=True)
 
 
 def reward_hacking(signals: pd.DataFrame) -> pd.DataFrame:
@@ -142,22 +171,30 @@ def reward_hacking(signals: pd.DataFrame) -> pd.DataFrame:
     return rows[["when", "model_or_study", "signal", "value", "unit", "source_url"]].reset_index(drop=True)
 
 
-def panels_chart(rows: pd.DataFrame, panel: str, colour: str, y_title: str, width: int = 520):
-    """One small panel per `panel` value, so that only like is compared with like."""
+def panels_chart(rows: pd.DataFrame, panel: str, y_title: str, lines: str | None = None, width: int = 520):
+    """One small panel per `panel` value, so that only like is compared with like.
+
+    Within a panel, points are joined per value of `lines` (one line per metric), if given.
+    """
     import altair as alt
 
+    tooltip = [alt.Tooltip("model_or_study:N", title="Model or study"), alt.Tooltip("when:T", title="Date"),
+               alt.Tooltip("signal:N", title="Signal"), alt.Tooltip("value:Q", title="Value (%)"),
+               alt.Tooltip("unit:N", title="Unit"), alt.Tooltip("source_url:N", title="Source")]
     charts = []
     for name in dict.fromkeys(rows[panel]):
-        part = rows[rows[panel] == name]
-        charts.append(alt.Chart(part).mark_line(point=alt.OverlayMarkDef(size=60, filled=True)).encode(
+        enc = dict(
             x=alt.X("when:T", title=None, axis=alt.Axis(format="%b %Y")),
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color(f"{colour}:N", title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=480)),
-            tooltip=[alt.Tooltip("model_or_study:N", title="Model or study"), alt.Tooltip("when:T", title="Date"),
-                     alt.Tooltip("signal:N", title="Signal"), alt.Tooltip("value:Q", title="Value (%)"),
-                     alt.Tooltip("unit:N", title="Unit"), alt.Tooltip("source_url:N", title="Source")],
-        ).properties(title=str(name), width=width, height=170))
-    return alt.vconcat(*charts).resolve_scale(color="independent")
+            tooltip=tooltip,
+        )
+        if lines:
+            enc["color"] = alt.Color(f"{lines}:N", title=None,
+                                     legend=alt.Legend(orient="bottom", columns=1, labelLimit=480))
+        charts.append(alt.Chart(rows[rows[panel] == name]).mark_line(
+            point=alt.OverlayMarkDef(size=60, filled=True)).encode(**enc).properties(
+            title=str(name), width=width, height=170))
+    return alt.vconcat(*charts).resolve_scale(color="independent", x="shared")
 
 
 def forecast_points(forecasts: pd.DataFrame) -> pd.DataFrame:
@@ -171,8 +208,9 @@ def forecast_points(forecasts: pd.DataFrame) -> pd.DataFrame:
 def forecast_chart(points: pd.DataFrame):
     import altair as alt
 
-    return alt.Chart(points).mark_point(filled=True, size=110).encode(
-        x=alt.X("target_year:O", title="Year the forecast event is expected or targeted"),
+    return alt.Chart(points).mark_point(filled=True, size=110, opacity=0.85).encode(
+        x=alt.X("target_year:Q", title="Year the forecast event is expected or targeted",
+                scale=alt.Scale(zero=False, nice=False, padding=20), axis=alt.Axis(format="d", tickMinStep=1)),
         y=alt.Y("who:N", title=None, sort=alt.EncodingSortField("target_year", order="ascending"),
                 axis=alt.Axis(labelLimit=260)),
         color=alt.Color("value_type:N", title="Kind of statement"),

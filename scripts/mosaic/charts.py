@@ -36,11 +36,12 @@ def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]
     names = list(dict.fromkeys(name.split(":")[0] for name, _ in sources))
     source_line = "Source: " + "; ".join(names[:2])
     if len(names) > 2:
-        source_line += f" and {len(names) - 2} more publishers, listed below the chart"
+        more = len(names) - 2
+        source_line += f" and {more} more publisher{'s' if more > 1 else ''}, listed below the chart"
     import altair as alt
 
     sized = {} if isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)) else {"width": "container"}
-    out = chart.properties(title={"text": wrap(finding), "subtitle": [source_line]}, description=description,
+    out = chart.properties(title={"text": wrap(finding), "subtitle": wrap(source_line, 90)}, description=description,
                            **sized).to_dict()
     out["config"] = {**THEME, **out.get("config", {})}
     if sized:

@@ -10,15 +10,6 @@ from .charts import STATUS_COLOURS
 MATCH = ("confirmed", "confirmed with caveat", "vendor-reported")
 
 
-def compound(p: float, n: int) -> float:
-    """Reliability left after n generations at per-generation reliability p: p ** n."""
-    if not 0 <= p <= 1:
-        raise ValueError(f"p must lie in [0, 1], got {p}")
-    if n < 0:
-        raise ValueError(f"n must be a whole number of generations >= 0, got {n}")
-    return p ** n
-
-
 def claimed_text(low: float, high: float) -> str:
     if pd.isna(low):
         return "no number"
