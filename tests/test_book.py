@@ -119,7 +119,8 @@ def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
     assert proc.returncode == 0, proc.stderr
     assert "claims: execute (data/claims/claims.csv changed)" in proc.stdout
     assert "coding: execute (data/claims/claims.csv changed)" in proc.stdout  # Cotra's forecast
-    assert "[2/2]" in proc.stdout
+    assert "alignment_clock: execute (data/claims/claims.csv changed)" in proc.stdout  # the essay's arithmetic
+    assert "[3/3]" in proc.stdout
     after = {f["key"]: f for f in figures(built_copy)}
     assert after["claims_discrepant"]["value"] == before["claims_discrepant"]["value"] + 1
     assert after["claims_checked"]["value"] == before["claims_checked"]["value"] + 1

@@ -93,6 +93,12 @@ def test_every_page_loads_clean_and_draws_its_charts(browser, site, built):
     ("chapters/alignment_clock.html", "evaluation-awareness", "symbol", ("Model or study", "Date", "Signal",
                                                                         "Source")),
     ("chapters/alignment_clock.html", "forecasts", "symbol", ("Forecaster", "Made", "Event", "Source")),
+    ("chapters/economy.html", "amdahl", "symbol", ("Automated share sped up", "Whole sped up", "Cap")),
+    ("chapters/economy.html", "automation-share", "symbol", ("Release", "share (%)", "Sample",
+                                                            "Source")),
+    ("chapters/economy.html", "productivity", "symbol", ("Study", "Change in time (%)", "95% CI from",
+                                                        "Evidence", "Source")),
+    ("chapters/economy.html", "firm-adoption", "symbol", ("Period", "Share of firms (%)", "Question", "Source")),
 ])
 def test_chart_tooltips_show_value_date_and_source(browser, site, page_path, chart, mark, labels):
     page, problems = open_page(browser, f"{site}/{page_path}", site)
@@ -167,4 +173,24 @@ def test_moving_the_reliability_slider_moves_the_crossing(browser, site, built):
     later = a.crossing_date(start, n, 12)
     page.wait_for_function(f"() => document.querySelector('#chart-alignment-clock svg.marks')"
                            f".textContent.includes('{later.strftime('%B %Y')}')", timeout=5_000)
+    assert problems == []
+
+
+def test_moving_the_amdahl_sliders_moves_the_speedup(browser, site):
+    from mosaic import economy as e
+
+    page, problems = open_page(browser, f"{site}/chapters/economy.html", site)
+    wait_for_charts(page)
+    slide(page, "amdahl", "f", 0.9)
+    slide(page, "amdahl", "s", 10)
+    expected = f"the whole goes {e.amdahl(0.9, 10):.2f}× faster"
+    page.wait_for_function(f"() => document.querySelector('#chart-amdahl svg.marks').textContent.includes('{expected}')",
+                           timeout=5_000)
+    assert f"never beats {e.amdahl_cap(0.9):.1f}×" in chart_text(page, "amdahl")
+
+    slide(page, "oring", "omega", 0.99)
+    outputs = [e.oring_output(k, 10, 0.99, 30) for k in range(11)]
+    best = outputs.index(max(outputs))
+    page.wait_for_function(f"() => document.querySelector('#chart-oring svg.marks').textContent"
+                           f".includes('peaks with {best} of 10 tasks automated, at {max(outputs):.3f}')", timeout=5_000)
     assert problems == []

@@ -14,7 +14,7 @@ def test_every_chapter_meets_the_contract():
     from conftest import ROOT
 
     chapters = notebooks.discover(ROOT)
-    assert [c.name for c in chapters] == ["claims", "coding", "replication", "kernels", "alignment_clock"]
+    assert [c.name for c in chapters] == ["claims", "coding", "replication", "kernels", "alignment_clock", "economy"]
     for c in chapters:
         assert "as_of" in c.defaults
         assert c.datasets

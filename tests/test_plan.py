@@ -72,7 +72,8 @@ def test_a_new_row_makes_only_its_readers_stale(two_chapters):
     last = claims.read_text().splitlines()[-1]
     append_line(claims, "aar_copy" + last[len("aar"):])
     assert stale(two_chapters) == {"claims": ["data/claims/claims.csv changed"],
-                                   "coding": ["data/claims/claims.csv changed"]}
+                                   "coding": ["data/claims/claims.csv changed"],
+                                   "alignment_clock": ["data/claims/claims.csv changed"]}
 
 
 def test_a_shared_csv_makes_every_reader_stale(two_chapters):

@@ -12,6 +12,11 @@ from pathlib import Path
 from .plan import Step
 
 
+# A kernel answers within a second or two here; one that has not answered by this time lost a port race.
+KERNEL_START_SECONDS = 30
+KERNEL_START_FAILURES = ("before replying to kernel_info", "Kernel didn't respond")
+
+
 @dataclass
 class Result:
     chapter: str
@@ -46,14 +51,15 @@ def run_one(root: str, name: str, source: str, params: dict, parts: dict, out: s
                 papermill.execute_notebook(
                     str(work / "input.ipynb"), str(work / "notebook.ipynb"), parameters=params,
                     kernel_name="python3", cwd=str(Path(root) / "chapters"), progress_bar=False, log_output=False,
+                    start_timeout=KERNEL_START_SECONDS,
                     # ipykernel warns about plain TCP on every start; the kernel only listens on localhost.
                     extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 )
                 break
             except RuntimeError as exc:
-                # Kernels started at the same moment can race for the same free port and one dies
-                # before it answers; that is not the chapter's fault, so start it again.
-                if "before replying to kernel_info" not in str(exc) or attempt == 2:
+                # Kernels started at the same moment can race for the same free port; the loser dies or
+                # never answers. That is not the chapter's fault, so start it again.
+                if not any(m in str(exc) for m in KERNEL_START_FAILURES) or attempt == 2:
                     raise
     except PapermillExecutionError as exc:
         first = exc.source.strip().splitlines()[0] if exc.source.strip() else ""
