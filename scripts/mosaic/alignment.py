@@ -120,18 +120,20 @@ def clock_chart(*, p: float, threshold: float, cadence: float, shrink: float, st
         when=when("datum.nstar", "%B %Y"),
         need="pow(T, 1 / H)",
         text=("datum.nstar < 0 ? 'Never falls below ' + format(T, '.0%') : 'Falls below ' + format(T, '.0%') + "
-              "' after ' + datum.nstar + ' generations, around ' + datum.when"),
-        text2="'Needed to stay above ' + format(T, '.0%') + ' for ' + H + ' generations: p = ' + format(datum.need, '.5f')",
+              "' after ' + datum.nstar + ' generations,\\naround ' + datum.when"),
+        text2=("'Needed to stay above ' + format(T, '.0%') + ' for ' + H + ' generations:\\n"
+               "p = ' + format(datum.need, '.5f')"),
     )
     crossing = label.transform_filter(f"datum.nstar >= 0 && datum.nstar <= {max_generations}").mark_point(
         color="#dc3912", size=90, filled=True).encode(
         x="nstar:Q", y="level:Q",
         tooltip=[alt.Tooltip("nstar:Q", title="Falls below the threshold at generation"),
                  alt.Tooltip("when:N", title="Around")])
-    line1 = label.mark_text(align="left", x=12, y={"expr": "height - 46"}, fontSize=13, fontWeight="bold",
-                            color="#222").encode(text="text:N")
-    line2 = label.mark_text(align="left", x=12, y={"expr": "height - 26"}, fontSize=12, color="#444").encode(
-        text="text2:N")
+    # Two short lines each, and never wider than the plot, so the text reads on a phone too.
+    fit = dict(align="left", baseline="top", x=12, lineBreak="\n", limit={"expr": "width - 20"})
+    line1 = label.mark_text(y={"expr": "height - 96"}, fontSize=13, fontWeight="bold", color="#222",
+                            **fit).encode(text="text:N")
+    line2 = label.mark_text(y={"expr": "height - 54"}, fontSize=12, color="#444", **fit).encode(text="text2:N")
     return alt.layer(curve, rule, crossing, line1, line2).properties(height=340)
 
 

@@ -2,6 +2,7 @@
 
 Charts are Vega-Lite specs drawn by the vega-embed bundle served from the book's
 own _static folder (see render.py), so no page loads a script from the internet.
+_static/mosaic-charts.js draws them, re-wrapping titles and legends on narrow screens.
 """
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ def figure_html(chart, *, name: str, finding: str, description: str,
     return f"""<figure class="mosaic-chart" id="chart-{name}">
 <div class="mosaic-vega" id="vega-{name}" role="figure" aria-label="{html.escape(finding)}"></div>
 <script type="application/json" id="spec-{name}">{vl}</script>
-<script>vegaEmbed("#vega-{name}", JSON.parse(document.getElementById("spec-{name}").textContent), {options}).catch(function (e) {{ console.error("chart {name}: " + e); }});</script>
+<script>mosaicChart("{name}", {options});</script>
 <figcaption><span class="mosaic-description">{html.escape(description)}</span>
 <span class="mosaic-source">Source: {links}.</span>
 {files}</figcaption>

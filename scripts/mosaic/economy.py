@@ -78,7 +78,7 @@ def amdahl_chart(f: float, s: float, max_s: int = 1000):
     one = alt.Chart(pd.DataFrame({"x": [0]})).transform_calculate(
         speedup="s", overall="1 / ((1 - f) + f / s)", cap="1 / (1 - f)",
         text="'f = ' + format(f, '.0%') + ', s = ' + s + '×: the whole goes ' + format(datum.overall, '.2f') + '× faster'",
-        text2="'However fast the automated share gets, the whole never beats ' + format(datum.cap, '.1f') + '×'",
+        text2="'However fast the automated share gets,\\nthe whole never beats ' + format(datum.cap, '.1f') + '×'",
     )
     cap = one.mark_rule(color="#dc3912", strokeDash=[5, 3]).encode(y=alt.Y("cap:Q", scale=y_scale))
     point = one.mark_point(color="#3366cc", filled=True, size=110).encode(
@@ -86,9 +86,9 @@ def amdahl_chart(f: float, s: float, max_s: int = 1000):
         tooltip=[alt.Tooltip("speedup:Q", title="Automated share sped up (×)"),
                  alt.Tooltip("overall:Q", title="Whole sped up (×)", format=".2f"),
                  alt.Tooltip("cap:Q", title="Cap (×)", format=".2f")])
-    line1 = one.mark_text(align="left", x=12, y=14, fontSize=13, fontWeight="bold", color="#222").encode(
-        text="text:N")
-    line2 = one.mark_text(align="left", x=12, y=32, fontSize=12, color="#444").encode(text="text2:N")
+    fit = dict(align="left", baseline="top", x=12, lineBreak="\n", limit={"expr": "width - 20"})
+    line1 = one.mark_text(y=6, fontSize=13, fontWeight="bold", color="#222", **fit).encode(text="text:N")
+    line2 = one.mark_text(y=26, fontSize=12, color="#444", **fit).encode(text="text2:N")
     return alt.layer(curve, cap, point, line1, line2).properties(height=320)
 
 
@@ -155,9 +155,10 @@ def oring_chart(n: int, omega: float, skill: float, max_tasks: int = 20):
     ).add_params(n_, w_, l_)
     peak = base.transform_joinaggregate(best="max(output)").transform_filter(
         "datum.output == datum.best").transform_calculate(
-        text="'Output peaks with ' + datum.k + ' of ' + n + ' tasks automated, at ' + format(datum.output, '.3f')")
+        text="'Peak: ' + datum.k + ' of ' + n + ' tasks automated, output ' + format(datum.output, '.3f')")
     label = peak.transform_window(first="row_number()").transform_filter("datum.first == 1").mark_text(
-        align="left", x=12, y={"expr": "height - 14"}, fontSize=13, fontWeight="bold", color="#222").encode(
+        align="left", x=12, y={"expr": "height - 14"}, fontSize=13, fontWeight="bold", color="#222",
+        limit={"expr": "width - 20"}).encode(
         text="text:N")
     return alt.layer(lines, label).properties(height=320)
 
