@@ -205,3 +205,24 @@ def test_moving_the_amdahl_sliders_moves_the_speedup(browser, site):
     page.wait_for_function(f"() => document.querySelector('#chart-oring svg.marks').textContent"
                            f".includes('Peak: {best} of 10 tasks automated, output {max(outputs):.3f}')", timeout=5_000)
     assert problems == []
+
+
+def test_hovering_the_clock_curve_gives_that_generations_reliability(browser, site, built):
+    import re
+
+    from mosaic import alignment as a
+
+    page, problems = open_page(browser, f"{site}/chapters/alignment_clock.html", site)
+    wait_for_charts(page)
+    page.locator("#chart-alignment-clock svg.marks g.mark-symbol.role-mark").first.locator("path").nth(30).hover(
+        force=True)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    text = tooltip.inner_text()
+    n = int(re.search(r"Generation\s+([\d,]+)", text).group(1).replace(",", ""))
+    shown = float(re.search(r"Reliability \(%\)\s+([\d.]+)", text).group(1))
+    p = next(f["value"] for f in json.loads((built / "_build" / "html" / "figures.json").read_text())
+             if f["chapter"] == "alignment_clock" and f["key"] == "p")
+    assert shown == pytest.approx(a.reliability(p, n) * 100, abs=0.005)
+    assert "Around" in text
+    assert problems == []

@@ -101,15 +101,18 @@ def clock_chart(*, p: float, threshold: float, cadence: float, shrink: float, st
     def when(n: str, fmt: str) -> str:
         return f"utcFormat(toDate({start_ms} + {months.format(n=n)} * {DAYS_PER_MONTH} * 86400000), '{fmt}')"
 
-    curve = alt.Chart(alt.sequence(0, max_generations + 1, as_="n")).transform_calculate(
+    base = alt.Chart(alt.sequence(0, max_generations + 1, as_="n")).transform_calculate(
         reliability="pow(p, datum.n) * 100", date=when("datum.n", "%b %Y"),
-    ).mark_line(color="#3366cc", strokeWidth=2.5).encode(
+    ).encode(
         x=alt.X("n:Q", title="Generations of AI-built successors"),
         y=alt.Y("reliability:Q", title="Reliability left (%)", scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("n:Q", title="Generation"), alt.Tooltip("reliability:Q", title="Reliability (%)",
                                                                     format=".2f"),
                  alt.Tooltip("date:N", title="Around")],
-    ).add_params(p_, t_, c_, s_, h_)
+    )
+    curve = base.mark_line(color="#3366cc", strokeWidth=2.5).add_params(p_, t_, c_, s_, h_)
+    # A line answers a hover with one point only; invisible points every ten generations answer along it.
+    hover = base.transform_filter("datum.n % 10 == 0").mark_point(size=150, opacity=0, filled=True)
     one = alt.Chart(pd.DataFrame({"x": [0]}))
     rule = one.transform_calculate(level="T * 100").mark_rule(color="#dc3912", strokeDash=[5, 3]).encode(
         y="level:Q")
@@ -134,7 +137,7 @@ def clock_chart(*, p: float, threshold: float, cadence: float, shrink: float, st
     line1 = label.mark_text(y={"expr": "height - 96"}, fontSize=13, fontWeight="bold", color="#222",
                             **fit).encode(text="text:N")
     line2 = label.mark_text(y={"expr": "height - 54"}, fontSize=12, color="#444", **fit).encode(text="text2:N")
-    return alt.layer(curve, rule, crossing, line1, line2).properties(height=340)
+    return alt.layer(curve, hover, rule, crossing, line1, line2).properties(height=340)
 
 
 def awareness(signals: pd.DataFrame) -> pd.DataFrame:
