@@ -8,7 +8,8 @@ parameters cell. Everything a chapter shows then flows through `ch`:
 - `ch.figure(key, value, text, unit=...)` glues a figure for the prose and records
   it for the site's figures.json;
 - `ch.chart(...)` draws an Altair chart with title, source line, description and
-  a link to the exact data behind it.
+  a link to the exact data behind it; `ch.table(...)` and `ch.note(...)` show a
+  table or a note in the book's style.
 """
 from __future__ import annotations
 
@@ -161,6 +162,19 @@ class Chapter:
             links.append((stem, f"../_static/data/{self.name}/{stem}.csv"))
         display(HTML(charts.figure_html(chart, name=name, finding=finding, description=description,
                                         sources=cited, downloads=links)))
+
+    def table(self, frame, columns: dict | None = None, *, missing: str = ""):
+        """Show a table; `columns` maps the columns to show to their headings."""
+        from IPython.display import HTML, display
+
+        display(HTML(charts.table_html(frame, columns, missing)))
+
+    def note(self, text: str):
+        """Show a short note in place of a chart or table, e.g. when no data existed by as_of."""
+        from IPython.display import HTML, display
+
+        display(HTML(f"<p class='mosaic-note'>{html.escape(text)}</p>"))
+
 
 def chapter(name: str, namespace: dict) -> Chapter:
     """Open chapter `name`, taking its parameters from the notebook's globals."""

@@ -86,3 +86,11 @@ def figure_html(chart, *, name: str, finding: str, description: str,
 <span class="mosaic-source">Source: {links}.</span>
 {files}</figcaption>
 </figure>"""
+
+
+def table_html(frame, columns: dict | None = None, missing: str = "") -> str:
+    """A table in the book's style; `columns` picks and names the columns shown (all, as named, if None)."""
+    if columns is not None:
+        frame = frame[list(columns)].rename(columns=columns)
+    body = frame.to_html(index=False, na_rep=missing, classes="mosaic-table", border=0)
+    return f"<div class='mosaic-table-wrap'>{body}</div>"

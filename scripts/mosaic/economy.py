@@ -47,7 +47,7 @@ def scenarios_table(scenarios: dict) -> pd.DataFrame:
     for name, (f, s) in scenarios.items():
         s = math.inf if s is None else s
         rows.append({"scenario": name, "f": f, "s": "no limit" if math.isinf(s) else f"{s:g}×",
-                     "overall": f"{amdahl(f, s):.2f}×", "cap": _times(amdahl_cap(f))})
+                     "overall": _times(amdahl(f, s)), "cap": _times(amdahl_cap(f))})
     return pd.DataFrame(rows)
 
 
@@ -325,13 +325,23 @@ def question_change(labour: pd.DataFrame) -> str | None:
     return found.iloc[0] if len(found) else None
 
 
+def _btos_series(labour: pd.DataFrame) -> pd.Series:
+    """The Census BTOS rows charted as a series: all employer businesses, with a stated period."""
+    return (labour.series.str.startswith("Census BTOS - firm AI use") & labour.ref_start.notna()
+            & (labour.population == "employer businesses"))
+
+
 def btos(labour: pd.DataFrame) -> pd.DataFrame:
     """Census BTOS shares of firms using AI, with the period measured, by question wording."""
-    rows = labour[labour.series.str.startswith("Census BTOS - firm AI use") & labour.ref_start.notna()
-                  & (labour.population == "employer businesses")].copy()
+    rows = labour[_btos_series(labour)].copy()
     rows["question"] = rows.series.str.extract(r"\('in ([^']*)'")[0].map(lambda q: f"AI used in {q}")
     return rows[["ref_start", "ref_end", "question", "metric", "value", "unit", "period", "source_url"]].reset_index(
         drop=True)
+
+
+def other_labour_signals(labour: pd.DataFrame) -> pd.DataFrame:
+    """Every labour-market row not already in the BTOS chart."""
+    return labour[~_btos_series(labour)]
 
 
 def btos_chart(rows: pd.DataFrame, change: str | None):
