@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mosaic.project import copy_project
+from mosaic.pipeline.project import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mosaic import alignment as a
+from mosaic.analyses import alignment as a
 
 
 def test_the_essays_fifty_and_five_hundred_generations():
@@ -64,7 +64,7 @@ def test_the_clock_table_matches_the_model():
 
 def test_awareness_panels_hold_awareness_only():
     from conftest import ROOT
-    from mosaic.data import load
+    from mosaic.catalogue.tables import load
 
     rows = a.awareness(load("alignment_signals", ROOT))
     assert not rows.signal.str.contains("blackmail").any()
@@ -73,7 +73,7 @@ def test_awareness_panels_hold_awareness_only():
 
 def test_clarks_forecasts_are_on_the_timeline():
     from conftest import ROOT
-    from mosaic.data import load
+    from mosaic.catalogue.tables import load
 
     points = a.forecast_points(load("forecasts", ROOT))
     clark = points[points.who == "Jack Clark"].set_index("target_year")

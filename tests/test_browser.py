@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from mosaic.notebooks import toc_entries
+from mosaic.pipeline.chapters import toc_entries
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -158,7 +158,7 @@ def chart_text(page, chart: str) -> str:
 def test_moving_the_reliability_slider_moves_the_crossing(browser, site, built):
     import datetime as dt
 
-    from mosaic import alignment as a
+    from mosaic.analyses import alignment as a
 
     figures = {f["key"]: f for f in json.loads((built / "_build" / "html" / "figures.json").read_text())
                if f["chapter"] == "alignment_clock"}
@@ -188,7 +188,7 @@ def test_moving_the_reliability_slider_moves_the_crossing(browser, site, built):
 
 
 def test_moving_the_amdahl_sliders_moves_the_speedup(browser, site):
-    from mosaic import economy as e
+    from mosaic.analyses import economy as e
 
     page, problems = open_page(browser, f"{site}/chapters/economy.html", site)
     wait_for_charts(page)
@@ -210,7 +210,7 @@ def test_moving_the_amdahl_sliders_moves_the_speedup(browser, site):
 def test_hovering_the_clock_curve_gives_that_generations_reliability(browser, site, built):
     import re
 
-    from mosaic import alignment as a
+    from mosaic.analyses import alignment as a
 
     page, problems = open_page(browser, f"{site}/chapters/alignment_clock.html", site)
     wait_for_charts(page)

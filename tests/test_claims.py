@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from mosaic import claims as c
-from mosaic.data import load
+from mosaic.analyses import claims as c
+from mosaic.catalogue.tables import load
 
 
 def test_checked_arithmetic_in_the_data_matches_the_formula():

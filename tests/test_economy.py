@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from mosaic import economy as e
-from mosaic.data import load
+from mosaic.analyses import economy as e
+from mosaic.catalogue.tables import load
 
 
 # Worked values from the chapter's model notes (data/economy sources: Amdahl 1967, restated).

@@ -1,44 +1,87 @@
-"""The kernels chapter's choices: one value per model, corrections, the frontier fit."""
+"""The kernels chapter's headline: one value per model by a stated rule, the frontier fit, thin data."""
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
 import pytest
 
 from conftest import ROOT
-from mosaic import kernels as k
-from mosaic.data import load
+from mosaic.analyses import kernels as k
+from mosaic.catalogue.tables import load
+
+PARAMS = {"as_of": None, "ci_level": 0.95, "speedup_values": "latest", "n_boot": 500, "seed": 0}
 
 
-def rows():
-    return load("training_speedup", ROOT)
+def frames(as_of=None):
+    return {n: load(n, ROOT, as_of) for n in ("training_speedup", "kernelbench", "sources")}
 
 
-def test_latest_applies_the_mythos_correction_and_first_keeps_the_original():
-    latest = k.speedups(rows(), "latest").set_index("model").speedup_x
-    first = k.speedups(rows(), "first").set_index("model").speedup_x
+def headline(as_of=None, **params):
+    return k.headline(frames(as_of), {**PARAMS, "as_of": as_of, **params})
+
+
+def test_the_latest_report_counts_so_corrections_replace_what_they_correct():
+    latest = k.speedups(load("training_speedup", ROOT), "latest").set_index("model").speedup_x
+    first = k.speedups(load("training_speedup", ROOT), "first").set_index("model").speedup_x
     # Mythos Preview: 51.91x in its own card, corrected to 61.79x in the Opus 4.7 card.
-    assert latest["Claude Mythos Preview"] == 61.79
-    assert first["Claude Mythos Preview"] == 51.91
-    # Opus 4.6: every Anthropic document gives 34x (the essay's 30x is a restatement, never used).
+    assert (first["Claude Mythos Preview"], latest["Claude Mythos Preview"]) == (51.91, 61.79)
+    # Opus 4: 2.993x in the Opus 4.1 addendum, 2.8x in the later Sonnet 4.5 card.
+    assert (first["Claude Opus 4"], latest["Claude Opus 4"]) == (2.993, 2.8)
+    # Opus 4.6: every Anthropic document gives 34x (the essay's 30x is a restatement, never counted).
     assert latest["Claude Opus 4.6"] == first["Claude Opus 4.6"] == 34
 
 
-def test_restatements_and_secondary_rows_are_never_fitted():
-    chosen = k.speedups(rows(), "latest")
-    assert set(chosen.role) <= set(k.MEASURED)
-    assert (chosen.source_type == "primary").all()
-    assert chosen.model.is_unique
+def test_restatements_are_never_counted():
+    chosen = k.speedups(load("training_speedup", ROOT), "latest")
+    assert set(chosen.role) <= set(k.MEASURED) and chosen.model.is_unique
+    assert 52 not in set(chosen.speedup_x) and 30 not in set(chosen.speedup_x)
 
 
-def test_the_fit_runs_on_the_frontier_only():
-    chosen = k.speedups(rows(), "latest")
-    front, trend = k.fit(chosen, level=0.95, n_boot=300, seed=0)
-    assert front.speedup_x.is_monotonic_increasing
-    # Opus 4.7 (40.81x) came after Mythos Preview (61.79x), so it is below the frontier.
-    assert "Claude Opus 4.7" not in set(front.model)
-    lo, hi = trend.doubling_interval()
-    assert lo < trend.doubling_days < hi
+def test_the_doubling_time_is_ols_on_the_frontier_by_hand():
+    # The frontier under the latest-report rule, from the cards: each model above every earlier one.
+    release = [dt.date(2025, 5, 22), dt.date(2025, 9, 29), dt.date(2025, 11, 24), dt.date(2026, 2, 5),
+               dt.date(2026, 4, 7)]
+    speedup = [2.8, 5.5, 16.53, 34, 61.79]
+    slope = np.polyfit([d.toordinal() for d in release], np.log(speedup), 1)[0]
+    h = headline()
+    f = h["training_speedup_doubling_days"]
+    assert f.value == pytest.approx(np.log(2) / slope, abs=0.05)
+    assert h.value("n_frontier") == 5
+    assert f.ci[0] < f.value < f.ci[1]
+    assert "5 vendor-reported" in f.label and "vendor-reported" in f.note
+    assert h.text("best_model") == "Claude Mythos Preview" and h.value("training_speedup_best") == 61.79
+
+
+def test_an_early_build_sees_the_value_as_first_published():
+    # Before the Opus 4.7 card (2026-04-16), Mythos Preview stood at its own card's 51.91x.
+    h = headline(dt.date(2026, 4, 10))
+    assert h.value("training_speedup_best") == 51.91
+
+
+def test_thin_data_says_so_instead_of_failing():
+    h = headline(dt.date(2023, 6, 30))
+    assert h.text("training_speedup_doubling_days") == "not enough data before 2023-06-30"
+    assert h.value("n_models") == 0 and h.tables["speedups"].empty
+    two = headline(dt.date(2025, 9, 1))
+    assert two.value("n_models") == 2 and two["training_speedup_doubling_days"].value is None
+
+
+def test_the_finding_does_not_claim_a_pass_that_did_not_happen():
+    import pandas as pd
+
+    assert k.passed(pd.DataFrame({"speedup_x": [2.8, 2.5]}), 4.0) == "is still below the expert's 4×"
+    assert "passed the expert's 4×" in headline().text("speedup_finding")
+    # Two models set a new high by mid-October 2025 (Opus 4 at 2.8x, Sonnet 4.5 at 5.5x): too few for a trend.
+    early = headline(dt.date(2025, 10, 15))
+    assert early.value("n_frontier") == 2 and early["training_speedup_doubling_days"].value is None
+
+
+def test_corrections_are_shown_as_corrections():
+    table = headline().tables["corrections"].set_index("model")
+    assert table.loc["Claude Mythos Preview", ["speedup_x_first", "speedup_x"]].tolist() == [51.91, 61.79]
 
 
 def test_an_unknown_choice_is_refused():
     with pytest.raises(ValueError, match="'first' or 'latest'"):
-        k.speedups(rows(), "median")
+        k.speedups(load("training_speedup", ROOT), "median")

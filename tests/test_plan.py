@@ -1,4 +1,4 @@
-"""The planner executes exactly the chapters whose inputs changed."""
+"""The planner executes exactly the chapters whose inputs changed, and nothing for pipeline code."""
 from __future__ import annotations
 
 import json
@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mosaic import notebooks, plan
-from mosaic.params import ParameterError, resolve
+from mosaic.pipeline import chapters as chapter_sources
+from mosaic.pipeline import plan
+from mosaic.pipeline.params import ParameterError, resolve
+from mosaic.pipeline.validate import validate_all
 
 OTHER = """---
 jupytext:
@@ -20,7 +22,8 @@ kernelspec:
   language: python
   name: python3
 mosaic:
-  datasets: [sources]
+  datasets: [claims]
+  chapters: [kernels]
 ---
 
 # Another chapter
@@ -29,12 +32,16 @@ mosaic:
 :tags: [parameters]
 as_of = "latest"
 ```
+
+```{code-cell} ipython3
+from mosaic.book.chapter import chapter
+```
 """
 
 
 @pytest.fixture
 def two_chapters(project) -> Path:
-    """The project with a second chapter that reads only sources.csv, marked as executed."""
+    """The project with one more chapter, reading claims.csv and the kernels chapter, marked as executed."""
     (project / "chapters" / "other.md").write_text(OTHER)
     with (project / "_toc.yml").open("a") as f:
         f.write("- file: chapters/other\n")
@@ -43,15 +50,20 @@ def two_chapters(project) -> Path:
 
 
 def current(root: Path, overrides=()) -> list[plan.Step]:
-    chapters = notebooks.discover(root)
-    return plan.make_plan(root, chapters, resolve(chapters, None, list(overrides)), root / "_build" / "executed")
+    chapters = chapter_sources.discover(root)
+    return plan.make_plan(root, chapters, resolve(chapters, None, list(overrides)), validate_all(root),
+                          root / "_build" / "executed", root / "_build" / "cache")
 
 
 def mark_executed(root: Path) -> None:
     for step in current(root):
-        state = root / "_build" / "executed" / step.chapter.name / "state.json"
-        state.parent.mkdir(parents=True, exist_ok=True)
-        state.write_text(json.dumps({"parts": step.parts}))
+        folder = root / "_build" / "executed" / step.chapter.name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "figures.json").write_text("[]")
+        (folder / "state.json").write_text(json.dumps({"parts": step.parts}))
+    # Once more: a chapter that reads another records that chapter's outputs as they now are.
+    for step in current(root):
+        (root / "_build" / "executed" / step.chapter.name / "state.json").write_text(json.dumps({"parts": step.parts}))
 
 
 def stale(root: Path, overrides=()) -> dict[str, list[str]]:
@@ -63,6 +75,10 @@ def append_line(path: Path, line: str) -> None:
         f.write(line + "\n")
 
 
+def readers(root: Path, dataset: str) -> set[str]:
+    return {c.name for c in chapter_sources.discover(root) if dataset in c.datasets}
+
+
 def test_nothing_changed_nothing_stale(two_chapters):
     assert stale(two_chapters) == {}
 
@@ -71,27 +87,38 @@ def test_a_new_row_makes_only_its_readers_stale(two_chapters):
     claims = two_chapters / "data" / "claims" / "claims.csv"
     last = claims.read_text().splitlines()[-1]
     append_line(claims, "aar_copy" + last[len("aar"):])
-    assert stale(two_chapters) == {"claims": ["data/claims/claims.csv changed"],
-                                   "coding": ["data/claims/claims.csv changed"],
-                                   "alignment_clock": ["data/claims/claims.csv changed"]}
+    expected = readers(two_chapters, "claims")
+    assert "other" in expected and "economy" not in expected
+    assert stale(two_chapters) == {name: ["data/claims/claims.csv changed"] for name in expected}
 
 
-def test_a_shared_csv_makes_every_reader_stale(two_chapters):
+def test_a_source_row_makes_only_the_chapters_citing_it_stale(two_chapters):
     sources = two_chapters / "data" / "sources.csv"
     sources.write_text(sources.read_text().replace("Jack Clark (Import AI)", "Jack Clark"))
-    readers = {c.name for c in notebooks.discover(two_chapters) if "sources" in c.datasets}
-    assert readers >= {"claims", "coding", "other"}
-    assert stale(two_chapters) == {name: ["data/sources.csv changed"] for name in readers}
+    changed = stale(two_chapters)
+    assert changed and all(why == ["the sources it cites changed"] for why in changed.values())
+    assert "economy" not in changed  # its rows cite no source of that publisher
 
 
-def test_code_under_scripts_makes_every_chapter_stale(two_chapters):
-    append_line(two_chapters / "scripts" / "mosaic" / "claims.py", "# a comment")
-    assert stale(two_chapters) == {c.name: ["code under scripts/ changed"] for c in notebooks.discover(two_chapters)}
+def test_pipeline_code_executes_no_chapter(two_chapters):
+    for module in ("bench.py", "render.py", "publish.py", "build.py"):
+        append_line(two_chapters / "scripts" / "mosaic" / "pipeline" / module, "# a comment")
+    assert stale(two_chapters) == {}
+
+
+def test_an_analysis_module_makes_only_its_chapters_stale(two_chapters):
+    append_line(two_chapters / "scripts" / "mosaic" / "analyses" / "kernels.py", "# a comment")
+    assert stale(two_chapters) == {"kernels": ["code it imports changed (analyses/kernels.py)"]}
+
+
+def test_the_runtime_makes_every_chapter_stale(two_chapters):
+    append_line(two_chapters / "scripts" / "mosaic" / "book" / "charts.py", "# a comment")
+    assert set(stale(two_chapters)) == {c.name for c in chapter_sources.discover(two_chapters)}
 
 
 def test_requirements_make_every_chapter_stale(two_chapters):
     append_line(two_chapters / "requirements.txt", "# pinned again")
-    assert set(stale(two_chapters)) == {c.name for c in notebooks.discover(two_chapters)}
+    assert set(stale(two_chapters)) == {c.name for c in chapter_sources.discover(two_chapters)}
 
 
 def test_a_notebook_edit_makes_only_that_chapter_stale(two_chapters):
@@ -103,33 +130,53 @@ def test_a_parameter_makes_only_that_chapter_stale(two_chapters):
     assert stale(two_chapters, ["other.as_of=2025-06-30"]) == {"other": ["parameters changed"]}
 
 
-def test_a_coding_csv_makes_only_coding_stale(two_chapters):
-    swe = two_chapters / "data" / "coding" / "swe_bench.csv"
-    append_line(swe, "2026-11-01,New system,Lab,Verified,80.0,independent,Epoch AI,independent eval,"
-                     "https://epoch.ai/,")
-    assert stale(two_chapters) == {"coding": ["data/coding/swe_bench.csv changed"]}
+def test_a_reader_waits_for_the_chapter_it_reads(two_chapters):
+    append_line(two_chapters / "scripts" / "mosaic" / "analyses" / "kernels.py", "# a comment")
+    steps = {s.chapter.name: s for s in current(two_chapters)}
+    assert steps["other"].waits_for == ["kernels"] and not steps["other"].stale
+    assert "other: after kernels, if what they publish changes" in plan.describe(list(steps.values()))
+    # The kernels chapter runs and publishes something new: now the reader is stale, and says why.
+    (two_chapters / "_build" / "executed" / "kernels" / "figures.json").write_text('[{"key": "x"}]')
+    other = steps["other"]
+    again = plan.make_step(two_chapters, other.chapter, other.params, validate_all(two_chapters),
+                           two_chapters / "_build" / "executed", two_chapters / "_build" / "cache")
+    assert again.stale and again.reasons == ["chapter 'kernels' published new figures"]
+
+
+def test_readers_come_after_what_they_read(two_chapters):
+    names = [s.chapter.name for s in current(two_chapters)]
+    assert names.index("other") > names.index("kernels")
+
+
+def test_a_cycle_is_refused(two_chapters):
+    md = two_chapters / "chapters" / "kernels.md"
+    md.write_text(md.read_text().replace("mosaic:\n", "mosaic:\n  chapters: [other]\n", 1))
+    with pytest.raises(ValueError, match="cycle: .*kernels -> other -> kernels|cycle: .*other -> kernels -> other"):
+        current(two_chapters)
 
 
 def test_never_executed(project):
-    assert stale(project) == {c.name: ["never executed"] for c in notebooks.discover(project)}
+    assert stale(project) == {c.name: ["never executed"] for c in chapter_sources.discover(project)}
 
 
 @pytest.mark.parametrize("override, message", [
-    ("claims.nope=1", "chapter 'claims' has no parameter 'nope' (parameters: as_of)"),
+    ("claims.nope=1", "chapter 'claims' has no parameter 'nope' (parameters: as_of"),
     ("nosuch.as_of=2025-01-01", "no chapter 'nosuch' (chapters: claims, coding,"),
     ("claims.as_of", "expected CHAPTER.NAME=VALUE"),
 ])
 def test_bad_parameters_are_named(project, override, message):
     with pytest.raises(ParameterError, match=re.escape(message)):
-        resolve(notebooks.discover(project), None, [override])
+        resolve(chapter_sources.discover(project), None, [override])
 
 
-def test_as_of_must_be_a_date(project):
-    with pytest.raises(ParameterError, match="expected an ISO date"):
-        resolve(notebooks.discover(project), "June 2025")
+@pytest.mark.parametrize("as_of, message", [("June 2025", "expected an ISO date"),
+                                            ("2999-01-01", "that date is in the future")])
+def test_as_of_must_be_a_past_date(project, as_of, message):
+    with pytest.raises(ParameterError, match=message):
+        resolve(chapter_sources.discover(project), as_of)
 
 
 def test_parameter_values_are_typed(project):
-    chapters = notebooks.discover(project)
+    chapters = chapter_sources.discover(project)
     assert resolve(chapters, "2025-06-30", ["claims.as_of=latest"])["claims"]["as_of"] == "latest"
     assert resolve(chapters, "2025-06-30")["claims"]["as_of"] == "2025-06-30"

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mosaic import saturation as sat
-from mosaic.trends import DAYS_PER_MONTH
+from mosaic.analyses import saturation as sat
+from mosaic.analyses.trends import DAYS_PER_MONTH
 
 START = dt.date(2024, 1, 1)
 

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from mosaic import coding, trends
-from mosaic.data import load
+from mosaic.analyses import coding, trends
+from mosaic.catalogue.tables import load
 
 RAW = ROOT / "data" / "coding" / "raw"
 FILES = {"TH1.1": "metr_benchmark_results_1_1__IAPS-AI_c59c78b.yaml",

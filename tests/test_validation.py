@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from mosaic import data
-from mosaic.build import BuildError, build
-from mosaic.schema import Column, Dataset
+from mosaic.pipeline.validate import validate_all
+from mosaic.pipeline.build import BuildError, build
+from mosaic.catalogue.schema import Column, Dataset
 
 CLAIMS = "data/claims/claims.csv"
 SOURCES = "data/sources.csv"
@@ -34,7 +34,7 @@ def set_field(root: Path, rel: str, line: int, column: str, value: str) -> None:
 
 
 def test_the_real_data_is_valid():
-    assert data.validate_all(Path(__file__).resolve().parents[1]) == []
+    assert validate_all(Path(__file__).resolve().parents[1]).problems == []
 
 
 @pytest.mark.parametrize("rel, line, column, value, message", [
@@ -60,7 +60,7 @@ def test_the_real_data_is_valid():
         "wrong type", "not allowed", "range reversed"])
 def test_one_bad_cell(project, rel, line, column, value, message):
     set_field(project, rel, line, column, value)
-    assert data.validate_all(project) == [message]
+    assert validate_all(project).problems == [message]
 
 
 def test_percentage_above_100(tmp_path):
@@ -68,38 +68,38 @@ def test_percentage_above_100(tmp_path):
                      columns=(Column("system"), Column("value_percent", "number", min=0, max=100)))
     (tmp_path / "data").mkdir()
     write(tmp_path, "data/scores.csv", ["system,value_percent", "a,50", "b,120.0"])
-    assert data.validate_all(tmp_path, (scores,)) == [
+    assert validate_all(tmp_path, (scores,)).problems == [
         "data/scores.csv:3: column 'value_percent': 120.0 is above 100"]
 
 
 def test_missing_source(project):
     set_field(project, CLAIMS, 5, "claim_source_id", "")
-    assert data.validate_all(project) == [
+    assert validate_all(project).problems == [
         "data/claims/claims.csv:5: column 'claim_source_id': is empty (a value is required)"]
 
 
 def test_unknown_source(project):
     set_field(project, CLAIMS, 5, "check_source_id", "no-such-source")
-    assert data.validate_all(project) == [
+    assert validate_all(project).problems == [
         "data/claims/claims.csv:5: column 'check_source_id': 'no-such-source' is not a source_id in "
         "data/sources.csv"]
 
 
 def test_checked_value_needs_its_source(project):
     set_field(project, CLAIMS, 2, "check_source_id", "")
-    assert data.validate_all(project) == [
+    assert validate_all(project).problems == [
         "data/claims/claims.csv:2: column 'check_source_id': is empty (a value checked against a source "
         "names it)"]
 
 
 def test_wrong_type(project):
     set_field(project, CLAIMS, 3, "checked_value", "93.9%")
-    assert data.validate_all(project) == ["data/claims/claims.csv:3: column 'checked_value': '93.9%' is not a number"]
+    assert validate_all(project).problems == ["data/claims/claims.csv:3: column 'checked_value': '93.9%' is not a number"]
 
 
 def test_not_an_allowed_value(project):
     set_field(project, CLAIMS, 3, "status", "plausible")
-    problems = data.validate_all(project)
+    problems = validate_all(project).problems
     assert problems == ["data/claims/claims.csv:3: column 'status': 'plausible' is not one of: confirmed, "
                         "confirmed with caveat, discrepant, vendor-reported, forecast"]
 
@@ -107,13 +107,13 @@ def test_not_an_allowed_value(project):
 def test_duplicate_row(project):
     rows = lines(project, CLAIMS)
     write(project, CLAIMS, rows + [rows[2]])
-    assert data.validate_all(project) == [f"data/claims/claims.csv:{len(rows) + 1}: duplicate of the row on line 3"]
+    assert validate_all(project).problems == [f"data/claims/claims.csv:{len(rows) + 1}: duplicate of the row on line 3"]
 
 
 def test_duplicate_key(project):
     rows = lines(project, CLAIMS)
     write(project, CLAIMS, rows + [rows[2].replace("93.9,vendor", "93.8,vendor")])
-    assert data.validate_all(project) == [
+    assert validate_all(project).problems == [
         f"data/claims/claims.csv:{len(rows) + 1}: column 'claim_id': duplicate key (claim_id) 'swe_end', "
         "first on line 3"]
 
@@ -121,26 +121,26 @@ def test_duplicate_key(project):
 def test_unknown_column(project):
     rows = lines(project, SOURCES)
     write(project, SOURCES, [rows[0] + ",extra"] + [r + ",x" for r in rows[1:]])
-    problems = data.validate_all(project)
+    problems = validate_all(project).problems
     assert problems[0].startswith("data/sources.csv:1: column 'extra': unknown column (expected: source_id,")
 
 
 def test_empty_file(project):
     (project / CLAIMS).write_text("")
-    assert data.validate_all(project) == [
+    assert validate_all(project).problems == [
         "data/claims/claims.csv:1: file is empty (expected a header: claim_id,chapter,claim,claimed_low,"
         "claimed_high,unit,claimed_period,checked_value,status,check_method,claim_source_id,check_source_id,note)"]
 
 
 def test_header_only(project):
     write(project, CLAIMS, lines(project, CLAIMS)[:1])
-    assert data.validate_all(project) == ["data/claims/claims.csv:2: file has a header but no rows"]
+    assert validate_all(project).problems == ["data/claims/claims.csv:2: file has a header but no rows"]
 
 
 def test_wrong_header(project):
     rows = lines(project, CLAIMS)
     write(project, CLAIMS, [rows[0].replace("checked_value", "checked")] + rows[1:])
-    assert data.validate_all(project) == [
+    assert validate_all(project).problems == [
         "data/claims/claims.csv:1: column 'checked': unknown column (expected: claim_id,chapter,claim,"
         "claimed_low,claimed_high,unit,claimed_period,checked_value,status,check_method,claim_source_id,"
         "check_source_id,note)",
@@ -151,20 +151,20 @@ def test_wrong_header(project):
 def test_wrong_number_of_fields(project):
     rows = lines(project, SOURCES)
     write(project, SOURCES, rows + ["lonely,row"])
-    assert data.validate_all(project) == [f"data/sources.csv:{len(rows) + 1}: row has 2 fields, the header has 8"]
+    assert validate_all(project).problems == [f"data/sources.csv:{len(rows) + 1}: row has 2 fields, the header has 8"]
 
 
 def test_undeclared_csv(project):
     write(project, "data/claims/extra.csv", ["a,b", "1,2"])
-    assert data.validate_all(project) == [
-        "data/claims/extra.csv: no schema declares this file (add it to scripts/mosaic/datasets.py)"]
+    assert validate_all(project).problems == [
+        "data/claims/extra.csv: no schema declares this file (add it to a module in scripts/mosaic/catalogue/)"]
 
 
 def test_every_problem_is_reported_at_once(project):
     set_field(project, CLAIMS, 2, "checked_value", "abc")
     set_field(project, CLAIMS, 7, "claimed_period", "2024-02-30")
     set_field(project, SOURCES, 2, "url", "importai.substack.com")
-    assert data.validate_all(project) == [
+    assert validate_all(project).problems == [
         "data/sources.csv:2: column 'url': 'importai.substack.com' is not an http(s) URL",
         "data/claims/claims.csv:2: column 'checked_value': 'abc' is not a number",
         "data/claims/claims.csv:7: column 'claimed_period': '2024-02-30' is not an ISO date or period "

@@ -12,7 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m mosaic", description="Build the Mosaic book.")
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="validate data, execute stale chapters, render and publish")
-    b.add_argument("--as-of", help="use only data dated on or before this ISO date (all chapters)")
+    b.add_argument("--as-of", help="use only data published on or before this ISO date (all chapters)")
     b.add_argument("--param", action="append", default=[], metavar="CHAPTER.NAME=VALUE",
                    help="set one chapter parameter for this build; repeatable")
     b.add_argument("--force", action="store_true", help="execute every chapter")
@@ -25,13 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     if args.command == "validate":
-        from .data import validate_all
+        from .pipeline.validate import validate_all
 
-        problems = validate_all(ROOT)
+        problems = validate_all(ROOT).problems
         print("\n".join(problems) if problems else "Every CSV under data/ is valid.")
         return 1 if problems else 0
     if args.command == "build":
-        from .build import BuildError, build
+        from .pipeline.build import BuildError, build
 
         try:
             build(ROOT, as_of=args.as_of, overrides=args.param, force=args.force, workers=args.workers)
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Serving {site} on http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
         http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler).serve_forever()
     if args.command == "bench":
-        from .bench import main as bench
+        from .pipeline.bench import main as bench
 
         return bench(ROOT, args.runs)
     return 0

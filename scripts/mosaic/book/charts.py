@@ -1,13 +1,18 @@
 """One look for every chart, and the HTML that draws it offline.
 
-Charts are Vega-Lite specs drawn by the vega-embed bundle served from the book's
-own _static folder (see render.py), so no page loads a script from the internet.
-_static/mosaic-charts.js draws them, re-wrapping titles and legends on narrow screens.
+A chapter's plot module builds a `Chart`: the Altair chart plus its finding (the
+title), an accessible description, the rows it draws and its sources. The runtime
+turns it into a <figure> drawn by the vega-embed bundle served from the book's own
+_static folder, so no page loads a script from the internet. _static/mosaic-charts.js
+draws them, re-wrapping titles and legends on narrow screens.
 """
 from __future__ import annotations
 
 import html
 import json
+from dataclasses import dataclass, field
+
+from . import palette
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
@@ -19,17 +24,26 @@ THEME = {
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": 500, "gridColor": "#e6e6e6"},
     "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal", "labelLimit": 320,
                "columns": 3},
-    "range": {"category": ["#3366cc", "#dc3912", "#ff9900", "#109618", "#990099", "#0099c6", "#dd4477"]},
+    "range": {"category": palette.CATEGORY},
 }
 
-# Status colours used wherever claim statuses appear, so a reader learns them once.
-STATUS_COLOURS = {
-    "confirmed": "#1a7f37",
-    "confirmed with caveat": "#7aa116",
-    "vendor-reported": "#b08800",
-    "discrepant": "#cf222e",
-    "forecast": "#6e7781",
-}
+
+@dataclass
+class Chart:
+    """A chart and what the page says about it."""
+
+    chart: object  # an Altair chart
+    name: str  # also the file stem of its data download
+    finding: str  # the title: what the chart shows, with units
+    description: str  # for screen readers: what the data show
+    data: dict  # file stem -> the DataFrame drawn
+    sources: list = field(default_factory=list)  # source ids from data/sources.csv, or (label, url) pairs
+    empty: str = ""  # when set, there is nothing to draw yet and the page says this instead
+
+    @classmethod
+    def nothing(cls, name: str, why: str) -> "Chart":
+        """No chart yet (too little data by the chapter's date): the page shows `why` in its place."""
+        return cls(None, name, "", "", {}, [], why)
 
 
 def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]]) -> dict:
@@ -92,5 +106,14 @@ def table_html(frame, columns: dict | None = None, missing: str = "") -> str:
     """A table in the book's style; `columns` picks and names the columns shown (all, as named, if None)."""
     if columns is not None:
         frame = frame[list(columns)].rename(columns=columns)
-    body = frame.to_html(index=False, na_rep=missing, classes="mosaic-table", border=0)
+    body = frame.to_html(index=False, na_rep=missing, classes="mosaic-table", border=0, float_format=_plain_number)
     return f"<div class='mosaic-table-wrap'>{body}</div>"
+
+
+def _plain_number(x: float) -> str:
+    """Numbers in tables as people write them: no scientific notation, no trailing zeros."""
+    if x != x:
+        return ""
+    if float(x).is_integer():
+        return f"{x:,.0f}"
+    return f"{x:,.6f}".rstrip("0").rstrip(".")

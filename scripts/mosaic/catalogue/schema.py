@@ -1,11 +1,14 @@
-"""Declarative CSV schemas and the validator that checks a file against one.
+"""Declarative CSV schemas, the one parser every cell goes through, and the file checker.
 
-The validator reads the CSV with the standard library so that every problem can
-be reported with the line it sits on, in the form
+The checker reads a CSV with the standard library so that every problem can be
+reported with the line it sits on, in the form
 
     data/claims/claims.csv:17: column 'checked_value': 120.0 is above 100
 
 and it reports every problem in a file at once rather than stopping at the first.
+A file with no problems comes back as a typed table (a list of values per column),
+parsed by the same `Column.parse` that checked it, so validation and loading can
+never disagree about what a cell means.
 """
 from __future__ import annotations
 
@@ -20,6 +23,12 @@ from typing import Callable
 KINDS = ("text", "number", "date", "period", "category", "url", "source")
 PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Plain decimal notation in ASCII digits: no '1_000', no 'inf' or 'nan', no other scripts' digits.
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+
+
+class BadCell(ValueError):
+    """Why a cell's text is not a value of its column."""
 
 
 @dataclass(frozen=True)
@@ -40,38 +49,47 @@ class Column:
         if self.kind == "category" and not self.allowed:
             raise ValueError(f"column {self.name!r}: a category needs allowed values")
 
-    def check(self, raw: str, sources: set[str] | None) -> str | None:
-        """Return why `raw` is not a valid value of this column, or None."""
+    def parse(self, raw: str, sources: set[str] | None = None):
+        """The typed value of one cell (None for an allowed empty cell); raises BadCell with the reason."""
         if raw == "":
-            return "is empty (a value is required)" if self.required else None
+            if self.required:
+                raise BadCell("is empty (a value is required)")
+            return None
         if raw != raw.strip():
-            return f"{raw!r} has leading or trailing spaces"
+            raise BadCell(f"{raw!r} has leading or trailing spaces")
         if self.kind == "number":
-            try:
-                value = float(raw)
-            except ValueError:
-                return f"{raw!r} is not a number"
-            if value != value:
-                return f"{raw!r} is not a number"
+            if not NUMBER.match(raw):
+                raise BadCell(f"{raw!r} is not a number")
+            value = float(raw)
+            if value in (float("inf"), float("-inf")):
+                raise BadCell(f"{raw!r} is too large to be a number here")
             if self.min is not None and value < self.min:
-                return f"{value} is below {_num(self.min)}"
+                raise BadCell(f"{value} is below {_num(self.min)}")
             if self.max is not None and value > self.max:
-                return f"{value} is above {_num(self.max)}"
-        elif self.kind == "date":
+                raise BadCell(f"{value} is above {_num(self.max)}")
+            return value
+        if self.kind == "date":
             if not DATE.match(raw) or _parse_date(raw) is None:
-                return f"{raw!r} is not an ISO date (YYYY-MM-DD)"
-        elif self.kind == "period":
+                raise BadCell(f"{raw!r} is not an ISO date (YYYY-MM-DD)")
+            return _parse_date(raw)
+        if self.kind == "period":
             if not PERIOD.match(raw) or _parse_period(raw) is None:
-                return f"{raw!r} is not an ISO date or period (YYYY, YYYY-MM or YYYY-MM-DD)"
-        elif self.kind == "category":
-            if raw not in self.allowed:
-                return f"{raw!r} is not one of: {', '.join(self.allowed)}"
-        elif self.kind == "url":
-            if not re.match(r"^https?://\S+$", raw):
-                return f"{raw!r} is not an http(s) URL"
-        elif self.kind == "source":
-            if sources is not None and raw not in sources:
-                return f"{raw!r} is not a source_id in data/sources.csv"
+                raise BadCell(f"{raw!r} is not an ISO date or period (YYYY, YYYY-MM or YYYY-MM-DD)")
+            return raw
+        if self.kind == "category" and raw not in self.allowed:
+            raise BadCell(f"{raw!r} is not one of: {', '.join(self.allowed)}")
+        if self.kind == "url" and not re.match(r"^https?://\S+$", raw):
+            raise BadCell(f"{raw!r} is not an http(s) URL")
+        if self.kind == "source" and sources is not None and raw not in sources:
+            raise BadCell(f"{raw!r} is not a source_id in data/sources.csv")
+        return raw
+
+    def check(self, raw: str, sources: set[str] | None) -> str | None:
+        """Why `raw` is not a valid value of this column, or None."""
+        try:
+            self.parse(raw, sources)
+        except BadCell as exc:
+            return str(exc)
         return None
 
 
@@ -80,7 +98,13 @@ RowCheck = Callable[[dict[str, str]], "tuple[str, str] | None"]
 
 @dataclass(frozen=True)
 class Dataset:
-    """A CSV under data/ with its schema and its catalogue entry."""
+    """A CSV under data/ with its schema and its catalogue entry.
+
+    `date_column` is when the thing measured happened (a release, a run, a report);
+    `published_column`, where a source dates its numbers, is when a value became public.
+    An as-of view keeps a row only if it was public by then; rows that share a
+    `vintage_key` are vintages of one quantity, and the view keeps the latest of them.
+    """
 
     name: str
     path: str  # relative to data/
@@ -91,6 +115,8 @@ class Dataset:
     date_column: str | None = None
     caveats: str = ""
     row_checks: tuple[RowCheck, ...] = field(default=())
+    published_column: str | None = None
+    vintage_key: tuple[str, ...] = ()
 
     @property
     def header(self) -> list[str]:
@@ -98,6 +124,13 @@ class Dataset:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def source_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.kind == "source"]
+
+
+Table = dict  # column name -> list of typed values, one per row
 
 
 class ValidationError(Exception):
@@ -108,13 +141,16 @@ class ValidationError(Exception):
         super().__init__("\n".join(problems))
 
 
-def check_file(dataset: Dataset, path: Path, label: str, sources: set[str] | None) -> list[str]:
-    """Every problem in one CSV file, as 'label:line: column 'name': reason' strings."""
+def check_file(dataset: Dataset, path: Path, label: str, sources: set[str] | None) -> tuple[list[str], Table | None]:
+    """Every problem in one CSV file, as 'label:line: column 'name': reason' strings, and its typed table.
+
+    The table is None when there is any problem.
+    """
     if not path.exists():
-        return [f"{label}: file is missing"]
+        return [f"{label}: file is missing"], None
     text = path.read_text(encoding="utf-8")
     if not text.strip():
-        return [f"{label}:1: file is empty (expected a header: {','.join(dataset.header)})"]
+        return [f"{label}:1: file is empty (expected a header: {','.join(dataset.header)})"], None
     problems: list[str] = []
     reader = csv.reader(io.StringIO(text))
     header = next(reader)
@@ -129,8 +165,9 @@ def check_file(dataset: Dataset, path: Path, label: str, sources: set[str] | Non
         dupes = sorted({h for h in header if header.count(h) > 1})
         problems.append(f"{label}:1: column '{dupes[0]}': appears more than once in the header")
     if problems:
-        return problems
+        return problems, None
 
+    table: Table = {c.name: [] for c in dataset.columns}
     seen_rows: dict[tuple, int] = {}
     seen_keys: dict[tuple, int] = {}
     n_rows = 0
@@ -146,10 +183,13 @@ def check_file(dataset: Dataset, path: Path, label: str, sources: set[str] | Non
         row = dict(zip(header, fields))
         bad = False
         for col in dataset.columns:
-            reason = col.check(row[col.name], sources)
-            if reason:
+            try:
+                value = col.parse(row[col.name], sources)
+            except BadCell as exc:
                 bad = True
-                problems.append(f"{label}:{start}: column '{col.name}': {reason}")
+                problems.append(f"{label}:{start}: column '{col.name}': {exc}")
+            else:
+                table[col.name].append(value)
         if not bad:
             for rule in dataset.row_checks:
                 found = rule(row)
@@ -171,7 +211,7 @@ def check_file(dataset: Dataset, path: Path, label: str, sources: set[str] | Non
             seen_keys[key] = start
     if n_rows == 0:
         problems.append(f"{label}:2: file has a header but no rows")
-    return problems
+    return problems, (None if problems else table)
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -232,4 +272,3 @@ def not_above(low: str, high: str) -> RowCheck:
         return None
 
     return rule
-

@@ -1,4 +1,9 @@
-"""Running stale chapters with papermill, in parallel, into _build/executed/<chapter>/."""
+"""Execute: run stale chapters with papermill, in parallel, into _build/executed/<chapter>/.
+
+Each chapter runs in its own folder with a `context.json` beside it (see
+mosaic.book.context): the typed tables of its datasets, the folders of the chapters
+it reads, its parameters and version. The kernel's working folder is that folder.
+"""
 from __future__ import annotations
 
 import json
@@ -10,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .plan import Step
+from .validate import Validated, sources_table, write_table
 
 
 # A kernel answers within a second or two here; one that has not answered by this time lost a port race.
@@ -25,7 +31,7 @@ class Result:
     error: str = ""
 
 
-def run_one(root: str, name: str, source: str, params: dict, parts: dict, out: str) -> Result:
+def run_one(root: str, name: str, source: str, params: dict, parts: dict, out: str, context: dict) -> Result:
     """Execute one chapter notebook; on success its folder is replaced whole, on failure left alone."""
     import jupytext
     import nbformat
@@ -39,9 +45,8 @@ def run_one(root: str, name: str, source: str, params: dict, parts: dict, out: s
     work.mkdir(parents=True)
     nb = jupytext.read(source)
     nbformat.write(nb, work / "input.ipynb")
+    (work / "context.json").write_text(json.dumps(context, indent=1, default=str))
     os.environ.update(
-        MOSAIC_ROOT=root,
-        MOSAIC_OUT=str(work),
         PYTHONPATH=os.pathsep.join(filter(None, [str(Path(root) / "scripts"), os.environ.get("PYTHONPATH")])),
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
@@ -50,7 +55,7 @@ def run_one(root: str, name: str, source: str, params: dict, parts: dict, out: s
             try:
                 papermill.execute_notebook(
                     str(work / "input.ipynb"), str(work / "notebook.ipynb"), parameters=params,
-                    kernel_name="python3", cwd=str(Path(root) / "chapters"), progress_bar=False, log_output=False,
+                    kernel_name="python3", cwd=str(work), progress_bar=False, log_output=False,
                     start_timeout=KERNEL_START_SECONDS,
                     # ipykernel warns about plain TCP on every start; the kernel only listens on localhost.
                     extra_arguments=["--IPKernelApp.log_level=ERROR"],
@@ -80,7 +85,23 @@ def run_one(root: str, name: str, source: str, params: dict, parts: dict, out: s
     return Result(name, True, time.perf_counter() - start)
 
 
-def run(root: Path, steps: list[Step], executed: Path, workers: int | None = None, echo=print) -> list[Result]:
+def context(step: Step, validated: Validated, executed: Path, cache: Path) -> dict:
+    """What the chapter is handed: its typed tables, the chapters it reads, its parameters and version."""
+    tables = {name: str(write_table(validated, name, cache)) for name in step.chapter.datasets}
+    cited = validated.cited_sources(step.chapter.datasets) | set(step.chapter.extra_sources)
+    tables["sources"] = str(sources_table(validated, cited, cache)[0])
+    return {
+        "chapter": step.chapter.name,
+        "version": step.fingerprint[:8],
+        "params": step.params,
+        "defaults": step.chapter.defaults,
+        "tables": tables,
+        "upstream": {c: str(executed / c) for c in step.chapter.depends_on},
+    }
+
+
+def run(root: Path, steps: list[Step], validated: Validated, executed: Path, cache: Path,
+        workers: int | None = None, echo=print, counter=(0, 0)) -> list[Result]:
     stale = [s for s in steps if s.stale]
     if not stale:
         return []
@@ -89,12 +110,12 @@ def run(root: Path, steps: list[Step], executed: Path, workers: int | None = Non
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [
             pool.submit(run_one, str(root), s.chapter.name, str(s.chapter.path), s.params, s.parts,
-                        str(executed / s.chapter.name))
+                        str(executed / s.chapter.name), context(s, validated, executed, cache))
             for s in stale
         ]
         for i, fut in enumerate(as_completed(futures), 1):
             r = fut.result()
             results.append(r)
             status = "done" if r.ok else "FAILED"
-            echo(f"  [{i}/{len(stale)}] {r.chapter}: {status} in {r.seconds:.1f} s")
+            echo(f"  [{counter[0] + i}/{counter[1] or len(stale)}] {r.chapter}: {status} in {r.seconds:.1f} s")
     return results

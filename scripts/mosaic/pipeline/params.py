@@ -1,10 +1,10 @@
-"""Chapter parameters: defaults from each parameters cell, overridden for one build."""
+"""Params: each chapter's parameters, its defaults from its parameters cell, overridden for one build."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-from .notebooks import ChapterSource
+from .chapters import ChapterSource
 
 
 class ParameterError(Exception):
@@ -26,9 +26,12 @@ def resolve(chapters: list[ChapterSource], as_of: str | None = None,
     if as_of is not None:
         if as_of != "latest":
             try:
-                dt.date.fromisoformat(as_of)
+                day = dt.date.fromisoformat(as_of)
             except ValueError:
                 raise ParameterError(f"--as-of {as_of!r}: expected an ISO date (YYYY-MM-DD) or 'latest'")
+            if day > dt.date.today():
+                raise ParameterError(f"--as-of {as_of}: that date is in the future; a book can only be built "
+                                     f"as of today ({dt.date.today().isoformat()}) or earlier")
         for p in params.values():
             p["as_of"] = as_of
     for item in overrides:

@@ -1,11 +1,19 @@
-"""Reading chapter notebooks (MyST Markdown, jupytext): front matter and parameters."""
+"""Finding the chapters (from _toc.yml) and reading each one's contract: front matter, parameters, imports.
+
+A chapter's front matter declares what it reads:
+
+    mosaic:
+      datasets: [metr_horizons, swe_bench]   # CSVs under data/, by catalogue name
+      chapters: [coding]                      # other chapters whose published outputs it reads
+      sources: [import-ai-455]                # sources it cites beyond those its data rows cite
+"""
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import datasets
+from ..catalogue import BY_NAME
 
 
 class ChapterError(Exception):
@@ -19,10 +27,13 @@ class ChapterSource:
     title: str
     datasets: tuple[str, ...]
     defaults: dict
+    depends_on: tuple[str, ...] = ()
+    extra_sources: tuple[str, ...] = ()
+    imports: tuple[str, ...] = ()  # the mosaic modules its code cells import
 
     @property
     def data_files(self) -> list[str]:
-        return [datasets.BY_NAME[d].path for d in self.datasets]
+        return [BY_NAME[d].path for d in self.datasets]
 
 
 def read(path: Path) -> ChapterSource:
@@ -31,7 +42,10 @@ def read(path: Path) -> ChapterSource:
     nb = jupytext.read(path)
     meta = nb.metadata.get("mosaic") or {}
     declared = tuple(meta.get("datasets") or ())
-    unknown = [d for d in declared if d not in datasets.BY_NAME]
+    if "sources" in declared:
+        raise ChapterError(f"{path.name}: front matter declares 'sources'; every chapter is handed the sources its "
+                           "data cite (name others under mosaic: sources:)")
+    unknown = [d for d in declared if d not in BY_NAME]
     if unknown:
         raise ChapterError(f"{path.name}: front matter declares unknown dataset(s): {', '.join(unknown)}")
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -42,7 +56,25 @@ def read(path: Path) -> ChapterSource:
         raise ChapterError(f"{path.name}: the parameters cell must define as_of")
     title = next((line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
                   for line in c.source.splitlines() if line.startswith("# ")), path.stem)
-    return ChapterSource(path.stem, path, title, declared, defaults)
+    imports = sorted({m for c in code for m in module_imports(c.source, path.name)})
+    return ChapterSource(path.stem, path, title, declared, defaults, tuple(meta.get("chapters") or ()),
+                         tuple(meta.get("sources") or ()), tuple(imports))
+
+
+def module_imports(source: str, where: str) -> set[str]:
+    """The mosaic modules a code cell imports, as dotted names (mosaic.book, mosaic.book.plots.coding)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ChapterError(f"{where}: a code cell is not valid Python ({exc.msg}, line {exc.lineno})") from exc
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "mosaic"}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "mosaic":
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
 
 
 def parse_parameters(source: str, where: str) -> dict:

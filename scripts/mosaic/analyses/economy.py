@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from .datasets import EVIDENCE_KINDS
+from ..catalogue.economy import EVIDENCE_KINDS
 
 
 # -- Amdahl's law -------------------------------------------------------------

@@ -1,20 +1,16 @@
-"""Staging the book, rendering it with jupyter-book (execution off) and publishing it atomically.
+"""Render: stage the book (skeleton, executed notebooks, chart data, figures.json) and build its HTML.
 
-The published site is `_build/html`, a symbolic link to one folder under
-`_build/sites/`. A new site is rendered and copied beside the old one, and the
-link is swapped in one rename, so a reader or a failed build never sees half a site.
+jupyter-book runs with execution off: the notebooks it reads were executed by the
+pipeline, so rendering only turns them into pages. Warnings are errors.
 """
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from .notebooks import ChapterSource, is_notebook, toc_entries
+from .chapters import ChapterSource, is_notebook, toc_entries
 
 BUNDLE = "_static/vendor/vega-bundle.js"
 
@@ -62,6 +58,7 @@ def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: 
         _put(stage_dir / f.relative_to(root), f.read_bytes(), written)
     _put(stage_dir / BUNDLE, vega_bundle(cache), written)
     figures = []
+    first: dict[str, str] = {}
     for ch in chapters:
         out = executed / ch.name
         rel = ch.path.relative_to(root).with_suffix(".ipynb")
@@ -69,7 +66,12 @@ def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: 
         for csv in sorted((out / "data").glob("*.csv")) if (out / "data").exists() else ():
             _put(stage_dir / "_static" / "data" / ch.name / csv.name, csv.read_bytes(), written)
         if (out / "figures.json").exists():
-            figures += json.loads((out / "figures.json").read_text())
+            for f in json.loads((out / "figures.json").read_text()):
+                if f["key"] in first and not f.get("legacy"):
+                    raise RenderError(f"figure '{f['key']}' is published by both '{first[f['key']]}' and "
+                                      f"'{ch.name}': compute it once and glue it from the other chapter")
+                first[f["key"]] = ch.name
+                figures.append(f)
     _put(stage_dir / "_extra" / "figures.json", json.dumps(figures, indent=1).encode(), written)
     for path in sorted(stage_dir.rglob("*"), reverse=True):
         if path.is_file() and path not in written and "_build" not in path.relative_to(stage_dir).parts:
@@ -92,23 +94,3 @@ def render(stage_dir: Path, out_dir: Path, echo=print) -> Path:
 
 class RenderError(Exception):
     pass
-
-
-def publish(html: Path, build: Path) -> Path:
-    """Copy the rendered site under _build/sites/ and point _build/html at it in one rename."""
-    sites = build / "sites"
-    sites.mkdir(parents=True, exist_ok=True)
-    site = sites / f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
-    shutil.copytree(html, site, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
-    link = build / "html"
-    if link.exists() and not link.is_symlink():  # a site from before links existed
-        link.rename(sites / "previous")
-    tmp = build / ".html.swap"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
-    os.symlink(site.relative_to(build), tmp)
-    os.replace(tmp, link)
-    for old in sites.iterdir():
-        if old != site:
-            shutil.rmtree(old, ignore_errors=True)
-    return site

@@ -5,7 +5,7 @@ import html
 
 import pandas as pd
 
-from .charts import STATUS_COLOURS
+from ..book.palette import STATUS as STATUS_COLOURS
 
 MATCH = ("confirmed", "confirmed with caveat", "vendor-reported")
 

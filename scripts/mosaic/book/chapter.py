@@ -1,0 +1,172 @@
+"""What a chapter notebook calls: its analysis, its glued figures, its charts, tables and notes.
+
+A chapter opens itself right after its parameters cell:
+
+    ch = chapter("kernels", globals())
+    k = ch.analyse()          # runs analyses.kernels.headline once and glues every figure
+
+and then only shows things: `ch.header()`, `ch.chart(plots.speedup(k))`,
+`ch.table(k.tables["claims"], {...})`, `ch.note(...)`. Numbers reach the prose
+through `{glue:text}` with a figure's key; nothing is computed in the notebook.
+"""
+from __future__ import annotations
+
+import html
+import importlib
+import json
+from pathlib import Path
+
+from ..analyses.figures import Headline, newest
+from ..catalogue import BY_NAME
+from . import charts
+from .context import CONTEXT, Context, ContextError
+
+
+class Chapter:
+    def __init__(self, context: Context):
+        self.context = context
+        self.name = context.chapter
+        self.params = context.params
+        self.version = context.version
+        self.as_of = context.as_of
+        self.out = context.out
+        self._frames = None
+        self.headline: Headline | None = None
+        self._legacy: list = []
+
+    @property
+    def frames(self) -> dict:
+        if self._frames is None:
+            self._frames = self.context.frames()
+        return self._frames
+
+    def analyse(self) -> Headline:
+        """Run the chapter's analysis once, glue every figure and publish the headline ones."""
+        from myst_nb import glue
+
+        module = importlib.import_module(f"mosaic.analyses.{self.name}")
+        params = {**self.params, "as_of": self.as_of}
+        self.headline = module.headline(self.frames, params)
+        for f in self.headline.figures:
+            glue(f.key, f.text, display=False)
+        records = [{"chapter": self.name, **f.record(), "chapter_version": self.version}
+                   for f in self.headline.figures if f.publish]
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / "figures.json").write_text(json.dumps(records, indent=1))
+        if self.headline.outputs:
+            (self.out / "outputs").mkdir(exist_ok=True)
+            for name, frame in self.headline.outputs.items():
+                frame.to_csv(self.out / "outputs" / f"{name}.csv", index=False)
+        return self.headline
+
+    @property
+    def data_as_of(self):
+        """The newest dated row among the chapter's data as of its date."""
+        dates = []
+        for name, frame in self.frames.items():
+            dataset = BY_NAME.get(name)
+            if dataset is not None and dataset.date_column and len(frame):
+                dates.append(newest(frame[dataset.date_column]))
+        return newest(*dates)
+
+    # -- page furniture -------------------------------------------------------
+    def header(self):
+        """The edition line at the top of a chapter: version, dates, any non-default parameter, data notes."""
+        from IPython.display import HTML, display
+
+        defaults = self.context.defaults
+        changed = {k: v for k, v in self.params.items() if v != defaults.get(k)}
+        as_of = self.as_of.isoformat() if self.as_of else "latest data"
+        parts = [
+            f"<span class='mosaic-version'>Version <strong>{html.escape(self.version)}</strong></span>",
+            f"<span class='mosaic-asof'>As of <strong>{as_of}</strong></span>",
+        ]
+        if self.data_as_of:
+            parts.append(f"<span>Newest data used: <strong>{self.data_as_of.isoformat()}</strong></span>")
+        if changed:
+            items = ", ".join(
+                f"<code>{html.escape(k)} = {html.escape(repr(v))}</code> "
+                f"(default {html.escape(repr(defaults.get(k)))})" for k, v in changed.items()
+            )
+            parts.append(f"<span class='mosaic-params'>Built with non-default parameters: {items}</span>")
+        notes = self.context.notes + (self.headline.notes if self.headline else [])
+        extra = "".join(f"<p class='mosaic-note'>{html.escape(n)}</p>" for n in notes)
+        display(HTML(f"<div class='mosaic-edition'>{' · '.join(parts)}{extra}</div>"))
+
+    # -- LEGACY: the calls of chapters not yet moved to headline(); removed once every chapter is. --
+    def data(self, name: str):
+        return self.frames[name].copy()
+
+    def figure(self, key, value, text, *, unit, ci=None, label=""):
+        from myst_nb import glue
+
+        from ..analyses.figures import plain
+
+        glue(key, text, display=False)
+        self._legacy.append({"chapter": self.name, "key": key, "label": label, "value": plain(value), "text": text,
+                             "unit": unit, "ci_low": plain(ci[0]) if ci else None,
+                             "ci_high": plain(ci[1]) if ci else None, "ci_level": None,
+                             "as_of": self.data_as_of.isoformat() if self.data_as_of else None, "note": "",
+                             "chapter_version": self.version, "legacy": True})
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / "figures.json").write_text(json.dumps(self._legacy, indent=1))
+
+    def chart(self, c=None, **kw):
+        """Draw a chart with its finding as title, a source line, a description and its data to download."""
+        from IPython.display import HTML, display
+
+        if isinstance(c, charts.Chart) and c.empty:
+            return self.note(c.empty)
+        if c is None or kw:
+            data = kw["data"]
+            c = charts.Chart(c, kw["name"], kw["finding"], kw["description"],
+                             data if isinstance(data, dict) else {kw["name"]: data}, kw["sources"])
+
+        table = self.frames.get("sources")
+        known = set(table.source_id) if table is not None else set()
+        cited = []
+        for s in c.sources:
+            if isinstance(s, str):
+                if s not in known:
+                    raise ValueError(f"chart {c.name!r}: source {s!r} is not among this chapter's sources "
+                                     f"(data/sources.csv rows its data cite, or its front matter names)")
+                row = table[table.source_id == s].iloc[0]
+                cited.append((f"{row.publisher}: {row.title}", row.url))
+            else:
+                cited.append(tuple(s))
+        links = []
+        (self.out / "data").mkdir(parents=True, exist_ok=True)
+        for stem, frame in c.data.items():
+            frame.to_csv(self.out / "data" / f"{stem}.csv", index=False)
+            links.append((stem, f"../_static/data/{self.name}/{stem}.csv"))
+        display(HTML(charts.figure_html(c.chart, name=c.name, finding=c.finding, description=c.description,
+                                        sources=cited, downloads=links)))
+
+    def table(self, frame, columns: dict | None = None, *, missing: str = ""):
+        """Show a table; `columns` maps the columns to show to their headings."""
+        from IPython.display import HTML, display
+
+        display(HTML(charts.table_html(frame, columns, missing)))
+
+    def note(self, text: str):
+        """Show a short note in place of a chart or table, e.g. when no data existed by as_of."""
+        from IPython.display import HTML, display
+
+        display(HTML(f"<p class='mosaic-note'>{html.escape(text)}</p>"))
+
+
+def chapter(name: str, namespace: dict | None = None) -> Chapter:
+    """Open chapter `name` from the context the build wrote beside it.
+
+    `namespace` (the notebook's globals) is accepted so a chapter reads naturally, but
+    parameters come from the context: the build resolved them, papermill injected them.
+    """
+    path = Path.cwd() / CONTEXT
+    if not path.exists():
+        raise ContextError(
+            f"chapter '{name}': no {CONTEXT} here. Chapters run inside the build (`make book`); to explore one, "
+            f"open the executed copy in _build/executed/{name}/, which has its context beside it.")
+    context = Context.read(path)
+    if context.chapter != name:
+        raise ContextError(f"chapter '{name}' was handed the context of chapter '{context.chapter}'")
+    return Chapter(context)

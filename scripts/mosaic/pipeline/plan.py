@@ -1,0 +1,227 @@
+"""Plan: which chapters need executing, in what order, and why.
+
+A chapter's fingerprint covers exactly what its executed notebook can depend on:
+
+- its own source;
+- the typed tables of the datasets it declares (file and schema), and the rows of
+  data/sources.csv those datasets cite;
+- the code it imports: the runtime and analysis modules reached from its code cells
+  (and its own analysis module), never the pipeline, render or bench code;
+- the published outputs of the chapters it reads (front matter `chapters:`);
+- its parameters and the pinned requirements.
+
+jupyter-book's own cache only sees the notebook source, so it would miss a new CSV
+row; this one does not. Chapters that read other chapters run after them, and only
+when what those chapters published changed.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chapters import ChapterSource
+from .validate import Validated, sources_table
+
+# Modules whose effect on a chapter is already in its data digests (the dataset declarations),
+# or that no chapter runs (the pipeline).
+NOT_CHAPTER_CODE = ("mosaic.pipeline", "mosaic.__main__")
+CATALOGUE_CODE = ("mosaic.catalogue", "mosaic.catalogue.schema", "mosaic.catalogue.tables")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def module_file(scripts: Path, dotted: str) -> Path | None:
+    base = scripts.joinpath(*dotted.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(path: Path, dotted: str) -> set[str]:
+    """Dotted names a module imports from the mosaic package (relative imports resolved)."""
+    package = dotted if path.name == "__init__.py" else dotted.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "mosaic"}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            if module.split(".")[0] != "mosaic":
+                continue
+            found.add(module)
+            found |= {f"{module}.{a.name}" for a in node.names}
+    return found
+
+
+def code_closure(scripts: Path, roots) -> dict[str, Path]:
+    """Every chapter-facing module reached from `roots`, with its file: the code a chapter's output depends on."""
+    seen: dict[str, Path] = {}
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen or name.startswith(NOT_CHAPTER_CODE):
+            continue
+        if name.startswith("mosaic.catalogue") and name not in CATALOGUE_CODE:
+            continue
+        path = module_file(scripts, name)
+        if path is None:
+            continue  # a name imported from a module, not a module
+        seen[name] = path
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # importing a.b.c runs a and a.b
+        todo += sorted(_imports(path, name))
+    return seen
+
+
+def outputs_digest(folder: Path) -> str | None:
+    """What an executed chapter published for others: its figures and outputs (None if never executed)."""
+    files = [folder / "figures.json"] + sorted((folder / "outputs").glob("*.csv"))
+    if not (folder / "state.json").exists():
+        return None
+    h = hashlib.sha256()
+    for f in files:
+        if f.exists():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def parts(root: Path, chapter: ChapterSource, params: dict, validated: Validated, executed: Path,
+          cache: Path) -> dict:
+    """The named inputs of one chapter, each reduced to a digest."""
+    scripts = root / "scripts"
+    code = code_closure(scripts, [*chapter.imports, f"mosaic.analyses.{chapter.name}", "mosaic.book.chapter"])
+    cited = validated.cited_sources(chapter.datasets) | set(chapter.extra_sources)
+    _, sources_digest = sources_table(validated, cited, cache)
+    return {
+        "notebook": digest(chapter.path.read_bytes()),
+        "data": {f"data/{chapter_path}": validated.digests[name]
+                 for name, chapter_path in zip(chapter.datasets, chapter.data_files)},
+        "sources": sources_digest,
+        "code": {p.relative_to(root).as_posix(): digest(p.read_bytes()) for p in sorted(code.values())},
+        "upstream": {c: outputs_digest(executed / c) for c in chapter.depends_on},
+        "parameters": digest(json.dumps(params, sort_keys=True, default=str).encode()),
+        "requirements": digest((root / "requirements.txt").read_bytes()),
+    }
+
+
+def fingerprint(p: dict) -> str:
+    return digest(json.dumps(p, sort_keys=True).encode())
+
+
+@dataclass
+class Step:
+    chapter: ChapterSource
+    params: dict
+    parts: dict
+    stale: bool
+    reasons: list[str]
+    waits_for: list[str] = field(default_factory=list)  # stale upstream chapters this one must wait for
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.parts)
+
+
+def reasons(old: dict | None, new: dict) -> list[str]:
+    """What changed between two fingerprints' parts, in words."""
+    if old is None:
+        return ["never executed"]
+    why = []
+    if old.get("notebook") != new["notebook"]:
+        why.append("its notebook changed")
+    old_data = old.get("data", {})
+    for path, d in new["data"].items():
+        if old_data.get(path) != d:
+            why.append(f"{path} changed")
+    for path in old_data.keys() - new["data"].keys():
+        why.append(f"no longer reads {path}")
+    if old.get("sources") != new["sources"]:
+        why.append("the sources it cites changed")
+    old_code = old.get("code", {})
+    changed = sorted(set(new["code"].items()) ^ set(old_code.items()))
+    if changed:
+        names = sorted({path for path, _ in changed})
+        shown = ", ".join(n.removeprefix("scripts/mosaic/") for n in names[:3])
+        why.append(f"code it imports changed ({shown}{', ...' if len(names) > 3 else ''})")
+    old_up = old.get("upstream", {})
+    for chapter, d in new["upstream"].items():
+        if old_up.get(chapter) != d:
+            why.append(f"chapter '{chapter}' published new figures")
+    for name, label in (("parameters", "parameters changed"), ("requirements", "requirements.txt changed")):
+        if old.get(name) != new[name]:
+            why.append(label)
+    return why
+
+
+def order(chapters: list[ChapterSource]) -> list[ChapterSource]:
+    """Chapters with every chapter after those it reads (book order otherwise); a cycle is an error."""
+    by_name = {c.name: c for c in chapters}
+    for c in chapters:
+        unknown = [d for d in c.depends_on if d not in by_name]
+        if unknown:
+            raise ValueError(f"{c.path.name}: front matter reads unknown chapter(s): {', '.join(unknown)}")
+    done: list[ChapterSource] = []
+    visiting: list[str] = []
+
+    def visit(c: ChapterSource):
+        if c in done:
+            return
+        if c.name in visiting:
+            raise ValueError("chapters read each other in a cycle: " + " -> ".join(visiting + [c.name]))
+        visiting.append(c.name)
+        for d in c.depends_on:
+            visit(by_name[d])
+        visiting.pop()
+        done.append(c)
+
+    for c in chapters:
+        visit(c)
+    return done
+
+
+def make_step(root: Path, chapter: ChapterSource, params: dict, validated: Validated, executed: Path,
+              cache: Path, force: bool = False, stale_upstream=()) -> Step:
+    p = parts(root, chapter, params, validated, executed, cache)
+    state_file = executed / chapter.name / "state.json"
+    old = json.loads(state_file.read_text())["parts"] if state_file.exists() else None
+    why = ["--force"] if force else reasons(old, p)
+    waits = [d for d in chapter.depends_on if d in stale_upstream]
+    if waits:  # its inputs are about to change: decide once they have run
+        why = [w for w in why if not w.startswith("chapter '")]
+    return Step(chapter, params, p, bool(why), why, waits)
+
+
+def make_plan(root: Path, chapters: list[ChapterSource], params: dict[str, dict], validated: Validated,
+              executed: Path, cache: Path, force: bool = False) -> list[Step]:
+    steps: list[Step] = []
+    stale: set[str] = set()
+    for ch in order(chapters):
+        step = make_step(root, ch, params[ch.name], validated, executed, cache, force, stale)
+        if step.stale or step.waits_for:
+            stale.add(ch.name)
+        steps.append(step)
+    return steps
+
+
+def describe(steps: list[Step]) -> str:
+    lines = []
+    for s in steps:
+        if s.stale:
+            lines.append(f"  {s.chapter.name}: execute ({'; '.join(s.reasons)})")
+        elif s.waits_for:
+            lines.append(f"  {s.chapter.name}: after {', '.join(s.waits_for)}, if what they publish changes")
+        else:
+            lines.append(f"  {s.chapter.name}: up to date")
+    return "\n".join(lines)
