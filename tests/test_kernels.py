@@ -85,3 +85,9 @@ def test_corrections_are_shown_as_corrections():
 def test_an_unknown_choice_is_refused():
     with pytest.raises(ValueError, match="'first' or 'latest'"):
         k.speedups(load("training_speedup", ROOT), "median")
+
+
+def test_other_chapters_read_the_counted_values():
+    out = headline().outputs["counted_speedups"].set_index("model")
+    assert out.loc["Claude Mythos Preview", ["speedup_x", "first_reported_x"]].tolist() == [61.79, 51.91]
+    assert out.loc["Claude Opus 4", ["speedup_x", "first_reported_x"]].tolist() == [2.8, 2.993]

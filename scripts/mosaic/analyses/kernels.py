@@ -149,6 +149,11 @@ def headline(frames: dict, params: dict) -> Headline:
                  as_of=newest(front.report_period) if len(front) else reported))
 
     h.tables["speedups"] = speedup_points(rows, chosen, front)
+    firsts = speedups(rows, "first").set_index("model").speedup_x if len(chosen) else pd.Series(dtype=float)
+    h.outputs["counted_speedups"] = pd.DataFrame({
+        "model": chosen.model, "speedup_x": chosen.speedup_x, "first_reported_x": chosen.model.map(firsts),
+        "reported_in": chosen.reported_in, "report_period": chosen.report_period, "role": chosen.role,
+        "source_id": chosen.source_id, "rule": params["speedup_values"]})
     corrections = rows[rows.role == "correction"]
     h.tables["corrections"] = corrections.merge(
         rows[rows.role == "the model's own card"][["model", "speedup_x", "reported_in"]],
