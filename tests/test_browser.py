@@ -85,7 +85,9 @@ def test_every_page_loads_clean_and_draws_its_charts(browser, site, built):
     ("chapters/claims.html", "claims-vs-sources", "symbol", ("Claim", "Essay says", "Sources say", "Status", "Source")),
     ("chapters/coding.html", "metr-horizons", "symbol", ("Model", "Released", "50% horizon (min)", "95% CI low (min)")),
     ("chapters/coding.html", "swe-bench", "symbol", ("System", "Split", "Resolved (%)", "Reported by")),
-    ("chapters/replication.html", "replication-records", "symbol", ("System", "Date", "Score", "Series", "Source")),
+    ("chapters/replication.html", "replication-records", "symbol", ("System", "Series", "Date", "Score",
+                                                                     "Share of the ceiling (%)", "Ceiling", "Entry",
+                                                                     "Source tier", "Source")),
     ("chapters/kernels.html", "training-speedup", "symbol", ("Model", "Speedup (x)", "Reported in", "Source")),
     ("chapters/kernels.html", "kernels-by-hardware", "symbol", ("System", "Benchmark", "Metric", "Hardware")),
     ("chapters/alignment_clock.html", "alignment-clock", "symbol", ("Falls below the threshold at generation",
@@ -109,6 +111,22 @@ def test_chart_tooltips_show_value_date_and_source(browser, site, page_path, cha
     text = tooltip.inner_text()
     for label in labels:
         assert label in text
+    assert problems == []
+
+
+def test_replication_tooltip_gives_the_values_of_its_point(browser, site):
+    # The point drawn last is the newest result: PostTrainBench v1, paper Table 1 (2026-03-09), Claude Code +
+    # Claude Opus 4.6 at 23.2, which is 45.4% of the official instruct models' 51.1 (23.2 / 51.1).
+    page, problems = open_page(browser, f"{site}/chapters/replication.html", site)
+    wait_for_charts(page)
+    page.locator("#chart-replication-records svg.marks g.mark-symbol.role-mark > path").last.hover(force=True)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    text = tooltip.inner_text()
+    for value in ("Claude Code + Claude Opus 4.6", "PostTrainBench v1", "2026-03-09", "23.2", "45.4",
+                  "the official instruct models (51.1)", "counted", "primary",
+                  "PostTrainBench: Can LLM Agents Automate LLM Post-Training?"):
+        assert value in text
     assert problems == []
 
 
