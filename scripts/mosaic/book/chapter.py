@@ -81,8 +81,11 @@ class Chapter:
             f"<span class='mosaic-version'>Version <strong>{html.escape(self.version)}</strong></span>",
             f"<span class='mosaic-asof'>As of <strong>{as_of}</strong></span>",
         ]
-        if self.data_as_of:
-            parts.append(f"<span>Newest data used: <strong>{self.data_as_of.isoformat()}</strong></span>")
+        # A chapter with a headline used what its figures say they used; a newer row it left out is not "used".
+        used = (newest(*(f.as_of for f in self.headline.figures if f.publish and f.as_of)) if self.headline
+                else None) or self.data_as_of
+        if used:
+            parts.append(f"<span>Newest data used: <strong>{used.isoformat()}</strong></span>")
         if changed:
             items = ", ".join(
                 f"<code>{html.escape(k)} = {html.escape(repr(v))}</code> "
