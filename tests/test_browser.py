@@ -88,7 +88,7 @@ def test_every_page_loads_clean_and_draws_its_charts(browser, site, built):
     ("chapters/replication.html", "replication-records", "symbol", ("System", "Series", "Date", "Score",
                                                                      "Share of the ceiling (%)", "Ceiling", "Entry",
                                                                      "Source tier", "Source")),
-    ("chapters/kernels.html", "training-speedup", "symbol", ("Model", "Speedup (x)", "Reported in", "Source")),
+    ("chapters/kernels.html", "training-speedup", "symbol", ("Model", "Speedup (×)", "Reported in", "Source")),
     ("chapters/kernels.html", "kernels-by-hardware", "symbol", ("System", "Benchmark", "Metric", "Hardware")),
     ("chapters/alignment_clock.html", "alignment-clock", "symbol", ("Falls below the threshold at generation",
                                                                    "Around")),

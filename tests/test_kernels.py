@@ -47,7 +47,7 @@ def test_the_doubling_time_is_ols_on_the_frontier_by_hand():
     h = headline()
     f = h["training_speedup_doubling_days"]
     assert f.value == pytest.approx(np.log(2) / slope, abs=0.05)
-    assert h.value("n_frontier") == 5
+    assert h.value("training_speedup_frontier_models") == 5
     assert f.ci[0] < f.value < f.ci[1]
     assert "5 vendor-reported" in f.label and "vendor-reported" in f.note
     assert h.text("best_model") == "Claude Mythos Preview" and h.value("training_speedup_best") == 61.79
@@ -62,9 +62,9 @@ def test_an_early_build_sees_the_value_as_first_published():
 def test_thin_data_says_so_instead_of_failing():
     h = headline(dt.date(2023, 6, 30))
     assert h.text("training_speedup_doubling_days") == "not enough data before 2023-06-30"
-    assert h.value("n_models") == 0 and h.tables["speedups"].empty
+    assert h.value("training_speedup_models") == 0 and h.tables["speedups"].empty
     two = headline(dt.date(2025, 9, 1))
-    assert two.value("n_models") == 2 and two["training_speedup_doubling_days"].value is None
+    assert two.value("training_speedup_models") == 2 and two["training_speedup_doubling_days"].value is None
 
 
 def test_the_finding_does_not_claim_a_pass_that_did_not_happen():
@@ -74,7 +74,7 @@ def test_the_finding_does_not_claim_a_pass_that_did_not_happen():
     assert "passed the expert's 4×" in headline().text("speedup_finding")
     # Two models set a new high by mid-October 2025 (Opus 4 at 2.8x, Sonnet 4.5 at 5.5x): too few for a trend.
     early = headline(dt.date(2025, 10, 15))
-    assert early.value("n_frontier") == 2 and early["training_speedup_doubling_days"].value is None
+    assert early.value("training_speedup_frontier_models") == 2 and early["training_speedup_doubling_days"].value is None
 
 
 def test_corrections_are_shown_as_corrections():

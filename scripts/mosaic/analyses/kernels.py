@@ -109,9 +109,9 @@ def headline(frames: dict, params: dict) -> Headline:
     reported = newest(chosen.report_period) if len(chosen) else None
     human = rows.threshold_x.max() if len(rows) else None
     if human is None or pd.isna(human):
-        h.add(missing("human_x", "Reference expert solution", "x", as_of, "no report by this date"))
+        h.add(missing("training_speedup_expert_x", "Reference expert solution", "x", as_of, "no report by this date"))
     else:
-        h.add(Figure("human_x", float(human), times(human), "x", "Reference expert solution",
+        h.add(Figure("training_speedup_expert_x", float(human), times(human), "x", "Reference expert solution",
                      as_of=newest(rows.report_period)))
     if len(chosen):
         latest, best, first = chosen.iloc[-1], chosen.loc[chosen.speedup_x.idxmax()], chosen.iloc[0]
@@ -125,7 +125,7 @@ def headline(frames: dict, params: dict) -> Headline:
             h.add(missing(f"training_speedup_{key}", "LLM-training optimisation speedup", "x", as_of,
                           "Anthropic had reported no speedup by this date"),
                   sentence(f"{key}_model", "no model"))
-    h.add(Figure("n_models", len(chosen), str(len(chosen)), "models", "Models with a counted speedup",
+    h.add(Figure("training_speedup_models", len(chosen), str(len(chosen)), "models", "Models with a counted speedup",
                  as_of=reported))
 
     front, trend = fit(chosen, level=level, n_boot=params["n_boot"], seed=params["seed"])
@@ -145,7 +145,7 @@ def headline(frames: dict, params: dict) -> Headline:
         h.add(missing("training_speedup_doubling_days", "Doubling time of the speedup", "days", as_of, why),
               sentence("doubling_interval", "none"),
               sentence("speedup_finding", f"Too few models had set a new high to fit a trend ({len(front)} so far)"))
-    h.add(Figure("n_frontier", len(front), str(len(front)), "models", "Vendor-reported models on the frontier",
+    h.add(Figure("training_speedup_frontier_models", len(front), str(len(front)), "models", "Vendor-reported models on the frontier",
                  as_of=newest(front.report_period) if len(front) else reported))
 
     h.tables["speedups"] = speedup_points(rows, chosen, front)

@@ -42,7 +42,7 @@ def speedup(h: Headline) -> Chart:
                          alt.Tooltip("low:Q", title="Band low (×)", format=".1f"),
                          alt.Tooltip("high:Q", title="Band high (×)", format=".1f")]),
         ]
-    human = h["human_x"]
+    human = h["training_speedup_expert_x"]
     if human.value is not None:
         ref = pd.DataFrame({"x": [human.value], "label": [f"reference expert solution: {human.text}"]})
         layers += [
@@ -60,7 +60,7 @@ def speedup(h: Headline) -> Chart:
             "optimisation task, by model release date. Every reported value is shown; values a later report "
             "replaced and restatements are grey. Blue points set a new high and carry the fitted exponential "
             f"trend with its {h.text('ci_level')} band. The dashed green line is the reference expert solution, "
-            f"{h.text('human_x')}."),
+            f"{h.text('training_speedup_expert_x')}."),
         data=data,
         sources=sorted(set(points.source_id)),
     )
