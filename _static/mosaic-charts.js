@@ -39,8 +39,8 @@
     var spec = JSON.parse(document.getElementById("spec-" + name).textContent);
     var width = el.clientWidth;
     if (width && width < 600 && spec.title) {
-      spec.title.text = wrap(spec.title.text, Math.max(20, Math.floor(width / 9.5)));
-      spec.title.subtitle = wrap(spec.title.subtitle || [], Math.max(28, Math.floor(width / 7)));
+      spec.title.text = wrap(spec.title.text, Math.max(20, Math.floor(width / 11)));
+      spec.title.subtitle = wrap(spec.title.subtitle || [], Math.max(28, Math.floor(width / 8)));
       narrowLegends(spec, width);
     }
     return vegaEmbed(el, spec, options).catch(function (e) { console.error("chart " + name + ": " + e); });

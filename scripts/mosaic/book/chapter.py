@@ -69,6 +69,17 @@ class Chapter:
                 dates.append(newest(frame[dataset.date_column]))
         return newest(*dates)
 
+    @property
+    def data_as_of_text(self) -> str:
+        """The newest dated row as its period is written: a year-only row reads '2026', not '2026-12-31'."""
+        written = {}
+        for name, frame in self.frames.items():
+            dataset = BY_NAME.get(name)
+            if dataset is not None and dataset.date_column and len(frame):
+                for v in frame[dataset.date_column].dropna():
+                    written.setdefault(newest(v), str(v) if isinstance(v, str) else newest(v).isoformat())
+        return written[self.data_as_of]
+
     # -- page furniture -------------------------------------------------------
     def header(self):
         """The edition line at the top of a chapter: version, dates, any non-default parameter, data notes."""
@@ -82,7 +93,7 @@ class Chapter:
             f"<span class='mosaic-asof'>As of <strong>{as_of}</strong></span>",
         ]
         if self.data_as_of:
-            parts.append(f"<span>Newest data used: <strong>{self.data_as_of.isoformat()}</strong></span>")
+            parts.append(f"<span>Newest data used: <strong>{html.escape(self.data_as_of_text)}</strong></span>")
         if changed:
             items = ", ".join(
                 f"<code>{html.escape(k)} = {html.escape(repr(v))}</code> "
