@@ -39,9 +39,9 @@
     var spec = JSON.parse(document.getElementById("spec-" + name).textContent);
     var width = el.clientWidth;
     if (width && width < 600 && spec.title) {
-      // Bold 16 px titles take about 10.5 px a character and 12 px subtitles 7.5; the plot is narrower than its box.
-      spec.title.text = wrap(spec.title.text, Math.max(20, Math.floor(width / 10.5)));
-      spec.title.subtitle = wrap(spec.title.subtitle || [], Math.max(28, Math.floor(width / 7.5)));
+      // Bold 16 px titles take about 11 px a character and 12 px subtitles 8; the plot is narrower than its box.
+      spec.title.text = wrap(spec.title.text, Math.max(20, Math.floor(width / 11)));
+      spec.title.subtitle = wrap(spec.title.subtitle || [], Math.max(28, Math.floor(width / 8)));
       narrowLegends(spec, width);
     }
     return vegaEmbed(el, spec, options).catch(function (e) { console.error("chart " + name + ": " + e); });

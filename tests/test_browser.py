@@ -205,23 +205,101 @@ def test_moving_the_reliability_slider_moves_the_crossing(browser, site, built):
     assert problems == []
 
 
-def test_moving_the_amdahl_sliders_moves_the_speedup(browser, site):
+def economy_defaults(built) -> dict:
+    from mosaic.pipeline.chapters import read
+
+    return read(built / "chapters" / "economy.md").defaults
+
+
+def test_moving_the_amdahl_sliders_moves_the_speedup(browser, site, built):
     from mosaic.analyses import economy as e
+
+    defaults = economy_defaults(built)
+    page, problems = open_page(browser, f"{site}/chapters/economy.html", site)
+    wait_for_charts(page)
+    f, s = defaults["f"], defaults["s"]
+    assert f"the whole runs {e.amdahl(f, s):.2f}× as fast" in chart_text(page, "amdahl")  # before any slider moves
+    slide(page, "amdahl", "f", 0.9)
+    slide(page, "amdahl", "s", 10)
+    expected = f"the whole runs {e.amdahl(0.9, 10):.2f}× as fast"
+    page.wait_for_function(f"() => document.querySelector('#chart-amdahl svg.marks').textContent"
+                           f".includes('{expected}')", timeout=5_000)
+    assert f"never beats {e.amdahl_cap(0.9):.1f}×" in chart_text(page, "amdahl")
+
+    n, skill = defaults["oring_tasks"], defaults["oring_skill"]
+    slide(page, "oring", "omega", 0.99)
+    outputs = [e.oring_output(k, n, 0.99, skill) for k in range(n + 1)]
+    best = outputs.index(max(outputs))
+    peak = f"Peak: {best} of {n} tasks automated, output {max(outputs):.3f}"
+    page.wait_for_function(f"() => document.querySelector('#chart-oring svg.marks').textContent.includes('{peak}')",
+                           timeout=5_000)
+    assert problems == []
+
+
+def tooltip_of(page, mark) -> dict[str, str]:
+    """Hover one mark and read its tooltip as {title: value}."""
+    page.mouse.move(0, 0)  # first leave the last mark, whose tooltip may cover this one
+    page.locator("#vg-tooltip-element").wait_for(state="hidden", timeout=5_000)
+    mark.hover(force=True)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    return {row.locator("td.key").inner_text(): row.locator("td.value").inner_text().replace("\u2212", "-")
+            for row in tooltip.locator("tr").all()}  # d3 prints a minus sign; the CSV has a hyphen
+
+
+def economy_rows(built, name) -> list[dict]:
+    import csv
+
+    with (built / "data" / "economy" / f"{name}.csv").open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_economy_tooltips_give_the_values_in_the_data(browser, site, built):
+    """Every point's tooltip is checked against its row in the CSV, read here as text."""
+    import datetime as dt
 
     page, problems = open_page(browser, f"{site}/chapters/economy.html", site)
     wait_for_charts(page)
-    slide(page, "amdahl", "f", 0.9)
-    slide(page, "amdahl", "s", 10)
-    expected = f"the whole goes {e.amdahl(0.9, 10):.2f}× faster"
-    page.wait_for_function(f"() => document.querySelector('#chart-amdahl svg.marks').textContent.includes('{expected}')",
-                           timeout=5_000)
-    assert f"never beats {e.amdahl_cap(0.9):.1f}×" in chart_text(page, "amdahl")
 
-    slide(page, "oring", "omega", 0.99)
-    outputs = [e.oring_output(k, 10, 0.99, 30) for k in range(11)]
-    best = outputs.index(max(outputs))
-    page.wait_for_function(f"() => document.querySelector('#chart-oring svg.marks').textContent"
-                           f".includes('Peak: {best} of 10 tasks automated, output {max(outputs):.3f}')", timeout=5_000)
+    # Productivity: METR's 2025 trial, +19% time (2 to 39), and Peng et al.'s 55.8% less time (21 to 89).
+    seen = {}
+    dots = page.locator("#chart-productivity svg.marks g.mark-symbol.role-mark > path")
+    for i in range(dots.count()):
+        tip = tooltip_of(page, dots.nth(i))
+        seen[(tip["Study"].split(":")[0].split(" - ")[0], tip["Evidence"])] = tip
+    metr = seen[("METR RCT", "randomised trial")]
+    assert (metr["Change in time (%)"], metr["95% CI from"], metr["95% CI to"]) == ("19", "2", "39")
+    assert metr["Published"] == "10 July 2025" and metr["Source tier"] == "primary"
+    peng = seen[("Peng, Kalliamvakou, Cihon, Demirer", "randomised trial")]
+    assert (peng["Change in time (%)"], peng["95% CI from"], peng["95% CI to"]) == ("-55.8", "-89", "-21")
+
+    # Automation shares: each point is a row of economic_index.csv on a fixed base.
+    rows = {(r["date"], r["fixed_base"], r["platform"]): float(r["value"])
+            for r in economy_rows(built, "economic_index") if r["fixed_base"]}
+    points = page.locator("#chart-automation-share svg.marks g.mark-symbol.role-mark").first.locator("path")
+    checked = 0
+    for i in range(points.count()):
+        tip = tooltip_of(page, points.nth(i))
+        if "Automation share (%)" not in tip:
+            continue
+        day = dt.datetime.strptime(tip["Release"], "%b %d, %Y").date().isoformat()
+        assert float(tip["Automation share (%)"]) == pytest.approx(rows[(day, tip["Base"], tip["Sample"])], abs=0.05)
+        checked += 1
+    assert checked >= 10  # twelve points; one may sit under another mark
+
+    # Census BTOS: each point is a row of labor_market.csv.
+    census = {(r["period"], r["value"]) for r in economy_rows(built, "labor_market") if r["ref_start"]}
+    points = page.locator("#chart-firm-adoption svg.marks g.mark-symbol.role-mark > path")
+    assert points.count() == 3
+    for i in range(points.count()):
+        tip = tooltip_of(page, points.nth(i))
+        assert (tip["Period"], tip["Share of firms (%)"]) in census
+
+    # Amdahl: the marked point is the chapter's f and s.
+    defaults = economy_defaults(built)
+    f, s = defaults["f"], defaults["s"]
+    tip = tooltip_of(page, page.locator("#chart-amdahl svg.marks g.mark-symbol.role-mark > path").first)
+    assert tip["Whole sped up (×)"] == f"{1 / ((1 - f) + f / s):.2f}" and tip["Cap (×)"] == f"{1 / (1 - f):.1f}"
     assert problems == []
 
 

@@ -69,6 +69,16 @@ class Chapter:
                 dates.append(newest(frame[dataset.date_column]))
         return newest(*dates)
 
+    def written(self, day) -> str:
+        """A date as the data write it: a year-only row's end reads '2026', not '2026-12-31'."""
+        for name, frame in self.frames.items():
+            dataset = BY_NAME.get(name)
+            if dataset is not None and dataset.date_column and len(frame):
+                for v in frame[dataset.date_column].dropna():
+                    if isinstance(v, str) and newest(v) == day:
+                        return v
+        return day.isoformat()
+
     # -- page furniture -------------------------------------------------------
     def header(self):
         """The edition line at the top of a chapter: version, dates, any non-default parameter, data notes."""
@@ -85,7 +95,7 @@ class Chapter:
         used = (newest(*(f.as_of for f in self.headline.figures if f.publish and f.as_of)) if self.headline
                 else None) or self.data_as_of
         if used:
-            parts.append(f"<span>Newest data used: <strong>{used.isoformat()}</strong></span>")
+            parts.append(f"<span>Newest data used: <strong>{html.escape(self.written(used))}</strong></span>")
         if changed:
             items = ", ".join(
                 f"<code>{html.escape(k)} = {html.escape(repr(v))}</code> "
