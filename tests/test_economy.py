@@ -293,7 +293,7 @@ def test_the_page_header_shows_a_year_only_row_as_the_year():
             return {"labor_market": pd.DataFrame({"published": ["2026-09", "2026", "2025-05"]})}
 
     ch = Chapter(Stub())
-    assert ch.data_as_of == dt.date(2026, 12, 31) and ch.data_as_of_text == "2026"
+    assert ch.data_as_of == dt.date(2026, 12, 31) and ch.written(ch.data_as_of) == "2026"
 
 
 # -- Wording ---------------------------------------------------------------------------------
