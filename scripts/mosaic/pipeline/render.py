@@ -6,6 +6,7 @@ pipeline, so rendering only turns them into pages. Warnings are errors.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,8 @@ def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: 
 
 def render(stage_dir: Path, out_dir: Path, echo=print) -> Path:
     """Run jupyter-book on the staged book; warnings are errors. Returns the html folder."""
+    # Sphinx 7.4 does not overwrite a static file it copied before: clear them so an edited one is published.
+    shutil.rmtree(out_dir / "_build" / "html" / "_static", ignore_errors=True)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage_dir), "--path-output", str(out_dir), "--builder", "html",
            "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
