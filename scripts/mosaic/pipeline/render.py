@@ -6,7 +6,6 @@ pipeline, so rendering only turns them into pages. Warnings are errors.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -82,8 +81,12 @@ def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: 
 
 def render(stage_dir: Path, out_dir: Path, echo=print) -> Path:
     """Run jupyter-book on the staged book; warnings are errors. Returns the html folder."""
-    # Sphinx 7.4 does not overwrite a static file it copied before: clear them so an edited one is published.
-    shutil.rmtree(out_dir / "_build" / "html" / "_static", ignore_errors=True)
+    # Sphinx 7.4 does not overwrite a static file it copied before: drop the stale copies of edited ones.
+    built = out_dir / "_build" / "html" / "_static"
+    for source in (stage_dir / "_static").rglob("*"):
+        copy = built / source.relative_to(stage_dir / "_static")
+        if source.is_file() and copy.is_file() and copy.read_bytes() != source.read_bytes():
+            copy.unlink()
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage_dir), "--path-output", str(out_dir), "--builder", "html",
            "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
