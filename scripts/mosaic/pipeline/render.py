@@ -81,12 +81,13 @@ def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: 
 
 def render(stage_dir: Path, out_dir: Path, echo=print) -> Path:
     """Run jupyter-book on the staged book; warnings are errors. Returns the html folder."""
-    # Sphinx 7.4 does not overwrite a static file it copied before: drop the stale copies of edited ones.
+    # Sphinx 7.4 neither overwrites a static file it copied before nor copies at all when no page changed:
+    # put edited static files (html_static_path is _static) in place ourselves.
     built = out_dir / "_build" / "html" / "_static"
     for source in (stage_dir / "_static").rglob("*"):
         copy = built / source.relative_to(stage_dir / "_static")
         if source.is_file() and copy.is_file() and copy.read_bytes() != source.read_bytes():
-            copy.unlink()
+            copy.write_bytes(source.read_bytes())
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage_dir), "--path-output", str(out_dir), "--builder", "html",
            "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
