@@ -86,7 +86,8 @@ def render(stage_dir: Path, out_dir: Path, echo=print) -> Path:
     built = out_dir / "_build" / "html" / "_static"
     for source in (stage_dir / "_static").rglob("*"):
         copy = built / source.relative_to(stage_dir / "_static")
-        if source.is_file() and copy.is_file() and copy.read_bytes() != source.read_bytes():
+        if source.is_file() and built.is_dir() and (not copy.is_file() or copy.read_bytes() != source.read_bytes()):
+            copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_bytes(source.read_bytes())
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage_dir), "--path-output", str(out_dir), "--builder", "html",
