@@ -39,8 +39,9 @@
     var spec = JSON.parse(document.getElementById("spec-" + name).textContent);
     var width = el.clientWidth;
     if (width && width < 600 && spec.title) {
-      // Bold 16 px titles take about 11 px a character and 12 px subtitles 8; the plot is narrower than its box.
-      spec.title.text = wrap(spec.title.text, Math.max(20, Math.floor(width / 11)));
+      // The drawing is narrower than its box by the actions button (about 40 px); a bold title
+      // character takes about 10 px.
+      spec.title.text = wrap(spec.title.text, Math.max(20, Math.floor((width - 40) / 10)));
       spec.title.subtitle = wrap(spec.title.subtitle || [], Math.max(28, Math.floor(width / 8)));
       narrowLegends(spec, width);
     }

@@ -64,17 +64,48 @@ def test_figures_json_matches_the_glued_prose(built):
 
 
 def test_figures_agree_with_the_data(built):
-    """The claim counts in figures.json, recounted from the CSV by hand."""
+    """The claim counts in figures.json, recounted from the CSV: one per claim of the essay, not per row."""
+    from test_claims import EXPECTED
+
     rows = list(csv.DictReader((built / "data" / "claims" / "claims.csv").open()))
-    figs = {f["key"]: f["value"] for f in figures(built)}
-    assert figs["claims_discrepant"] == sum(r["status"] == "discrepant" for r in rows)
-    assert figs["claims_forecast"] == sum(r["status"] == "forecast" for r in rows)
-    assert figs["claims_checked"] == sum(r["status"] != "forecast" for r in rows)
+    figs = {f["key"]: f for f in figures(built) if f["chapter"] == "claims"}
+    claims = {r["essay_claim"] for r in rows}
+    forecasts = {r["essay_claim"] for r in rows if r["check_method"] == "not yet checkable"}
+    assert len(claims) < len(rows)  # PostTrainBench's two agents are one claim
+    assert figs["claims_total"]["value"] == len(claims) == len(EXPECTED)
+    assert figs["claims_forecast"]["value"] == len(forecasts)
+    assert figs["claims_checked"]["value"] == len(claims) - len(forecasts)
+    for key, status in (("claims_discrepant", "discrepant"), ("claims_superseded", "superseded"),
+                        ("claims_vendor", "vendor-reported"), ("claims_confirmed", "confirmed")):
+        assert figs[key]["value"] == sum(s == status for s in EXPECTED.values()), key
+    sources = csv.DictReader((built / "data" / "sources.csv").open())
+    essay = next(r for r in sources if r["source_id"] == "import-ai-455")
+    assert {f["as_of"] for f in figs.values() if f["value"]} == {essay["published"]}
+
+
+def test_the_claims_and_kernels_pages_quote_the_same_speedups(built):
+    """The claims page reads the kernels chapter's counted values; the published pages agree."""
+    executed = built / "_build" / "executed"
+    outputs = executed / "kernels" / "outputs"
+    counted = {r["model"]: r for r in csv.DictReader((outputs / "counted_speedups.csv").open())}
+    drawn = {r["claim_id"]: r for r in csv.DictReader(
+        (built / "_build" / "html" / "_static" / "data" / "claims" / "claims-vs-sources.csv").open())}
+    kernels = {f["key"]: f for f in figures(built) if f["chapter"] == "kernels"}
+    for claim_id, model in (("speed_start", "Claude Opus 4"), ("speed_mid", "Claude Opus 4.6"),
+                            ("speed_end", "Claude Mythos Preview")):
+        assert float(drawn[claim_id]["checked_value"]) == float(counted[model]["speedup_x"]), claim_id
+    # The values on both pages, from the cards: the latest primary report counts.
+    assert float(drawn["speed_end"]["checked_value"]) == kernels["training_speedup_best"]["value"] == 61.79
+    mythos = counted["Claude Mythos Preview"]
+    assert float(drawn["speed_end"]["first_reported_value"]) == float(mythos["first_reported_x"]) == 51.91
+    assert float(drawn["speed_start"]["checked_value"]) == 2.8
+    page = (built / "_build" / "html" / "chapters" / "claims.html").read_text()
+    assert "52× matches 51.91× as first reported; the latest report corrects it to 61.79×" in page
 
 
 def test_the_page_states_version_and_as_of(built):
     page = (built / "_build" / "html" / "chapters" / "claims.html").read_text()
-    version = figures(built)[0]["chapter_version"]
+    version = next(f["chapter_version"] for f in figures(built) if f["chapter"] == "claims")
     assert f"Version <strong>{version}</strong>" in page
     assert "As of <strong>latest data</strong>" in page
     assert "injected-parameters" not in page and "as_of = " not in page
@@ -120,8 +151,8 @@ def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
     before = {f["key"]: f for f in figures(built_copy)}
     claims = built_copy / "data" / "claims" / "claims.csv"
     with claims.open("a") as f:
-        f.write("new_claim,kernels,A new claim that does not hold,10,10,x speedup,2026-06,7,discrepant,"
-                "primary source,import-ai-455,opus-4-6-card,\n")
+        f.write("new_claim,new_claim,kernels,A new claim that does not hold,New claim,,10x,10,10,x speedup,2026-06,"
+                "import-ai-455,source,,,,,7,discrepant,opus-4-6-card,\n")
     proc = run_build(built_copy)
     assert proc.returncode == 0, proc.stderr
     assert "claims: execute (data/claims/claims.csv changed)" in proc.stdout
@@ -129,8 +160,10 @@ def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
     assert "alignment_clock: execute (data/claims/claims.csv changed)" in proc.stdout  # the essay's arithmetic
     assert "[3/3]" in proc.stdout
     after = {f["key"]: f for f in figures(built_copy)}
+    # 7x rounds to 7x, not the claimed 10x: one more claim, and one more discrepant one.
     assert after["claims_discrepant"]["value"] == before["claims_discrepant"]["value"] + 1
     assert after["claims_checked"]["value"] == before["claims_checked"]["value"] + 1
+    assert after["claims_total"]["value"] == before["claims_total"]["value"] + 1
     assert after["claims_checked"]["chapter_version"] != before["claims_checked"]["chapter_version"]
     page = (built_copy / "_build" / "html" / "chapters" / "claims.html").read_text()
     assert "A new claim that does not hold" in page
@@ -160,7 +193,9 @@ def test_parameters_from_the_command_line_are_stated_on_the_page(built_copy):
     page = (built_copy / "_build" / "html" / "chapters" / "claims.html").read_text()
     assert "As of <strong>2025-06-30</strong>" in page
     assert "non-default parameters: <code>as_of = &#x27;2025-06-30&#x27;</code>" in page
-    assert all(f["as_of"] == "2025-06-30" for f in figures(built_copy))
+    # Every figure is dated by the newest row it used, which an as-of build never goes past.
+    assert all(f["as_of"] is None or f["as_of"] <= "2025-06-30" for f in figures(built_copy))
+    assert "after this edition&#x27;s date (2025-06-30): it had made no claim to check yet" in page
     # The coding chapter as it would have read then: its latest horizon is the newest model
     # released by that date, found here straight from the CSV.
     rows = [r for r in csv.DictReader((built_copy / "data" / "coding" / "metr_time_horizons.csv").open())
@@ -169,6 +204,28 @@ def test_parameters_from_the_command_line_are_stated_on_the_page(built_copy):
     latest = next(f for f in figures(built_copy) if f["key"] == "metr_latest_p50_minutes")
     assert latest["value"] == pytest.approx(float(newest["p50_minutes"]), abs=0.05)
     assert newest["model"] in latest["label"]
+
+
+@pytest.mark.parametrize("as_of", ["2023-06-30", "2024-06-30"])
+def test_the_claims_chapter_builds_before_the_essay_appeared(project, as_of):
+    """`--as-of` before Import AI 455: the claims page and the kernels chapter it reads build and say so.
+
+    The book here holds only those two chapters (with a landing page linking them), so the test
+    follows this chapter whatever the state of the others.
+    """
+    (project / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n- file: chapters/claims\n"
+                                      "- file: chapters/kernels\n")
+    (project / "index.md").write_text("# Mosaic\n\n- [The claims, checked](chapters/claims)\n"
+                                      "- [Kernels](chapters/kernels)\n")
+    proc = run_build(project, "--as-of", as_of)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (project / "_build" / "html" / "chapters" / "claims.html").read_text()
+    assert (f"Import AI 455 was published on 2026-05-04, after this edition&#x27;s date ({as_of}): it had made no "
+            "claim to check yet.") in page
+    assert "21 claims are made in sources published after this edition&#x27;s date" in page
+    assert "id=\"chart-claims-vs-sources\"" not in page  # no chart, its note instead
+    claims = [f for f in figures(project) if f["chapter"] == "claims"]
+    assert claims and all(f["value"] == 0 and f["as_of"] is None for f in claims)
 
 
 def test_a_failing_chapter_leaves_the_published_site_unchanged(built_copy):

@@ -82,7 +82,6 @@ def test_every_page_loads_clean_and_draws_its_charts(browser, site, built):
 
 
 @pytest.mark.parametrize("page_path, chart, mark, labels", [
-    ("chapters/claims.html", "claims-vs-sources", "symbol", ("Claim", "Essay says", "Sources say", "Status", "Source")),
     ("chapters/coding.html", "metr-horizons", "symbol", ("Model", "Released", "50% horizon (min)", "95% CI low (min)")),
     ("chapters/coding.html", "swe-bench", "symbol", ("System", "Split", "Resolved (%)", "Reported by")),
     ("chapters/replication.html", "replication-records", "symbol", ("System", "Series", "Date", "Score",
@@ -114,6 +113,48 @@ def test_chart_tooltips_show_value_date_and_source(browser, site, page_path, cha
     assert problems == []
 
 
+def claims_chart_rows(page, site) -> list[dict]:
+    """The rows behind the claims chart, from its download link."""
+    import csv
+    import io
+
+    href = page.locator("#chart-claims-vs-sources a.mosaic-download").get_attribute("href")
+    response = page.request.get(f"{site}/chapters/{href}")
+    assert response.status == 200
+    return list(csv.DictReader(io.StringIO(response.text())))
+
+
+def tooltip_fields(page) -> dict[str, str]:
+    """The shown tooltip as {title: value}."""
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    cells = [t.replace("\u2212", "-") for t in tooltip.locator("td").all_inner_texts()]  # Vega's minus sign
+    return dict(zip(cells[0::2], cells[1::2]))
+
+
+def test_claims_tooltips_show_the_row_they_draw(browser, site):
+    page, problems = open_page(browser, f"{site}/chapters/claims.html", site)
+    wait_for_charts(page)
+    rows = {r["claim"]: r for r in claims_chart_rows(page, site)}
+    groups = page.locator("#chart-claims-vs-sources svg.marks g.mark-symbol.role-mark")
+    dots, rings = groups.last.locator("path"), groups.first.locator("path")
+    for i in (0, dots.count() - 1):  # a filled dot: the latest report
+        dots.nth(i).hover(force=True)
+        shown = tooltip_fields(page)
+        row = rows[shown["Claim"]]
+        assert shown["Essay says"] == row["claimed"] and shown["Sources say (latest report)"] == row["checked"]
+        assert shown["Status"] == row["status"] and shown["Source"] == row["source"]
+        assert shown["Reported on"] == row["reported"] and shown["Source tier"] == row["source_tier"]
+        assert float(shown["Outside the claim by (%)"]) == pytest.approx(float(row["gap_percent"]), abs=0.05)
+        page.mouse.move(0, 0)
+    rings.first.hover(force=True)  # a ring: the value as first reported, where a later report corrected it
+    shown = tooltip_fields(page)
+    row = rows[shown["Claim"]]
+    assert shown["First reported"] == row["first_reported"] and shown["Corrected to"] == row["checked"]
+    assert float(shown["Outside the claim by (%)"]) == pytest.approx(float(row["first_gap_percent"]), abs=0.05)
+    assert problems == []
+
+
 def test_replication_tooltip_gives_the_values_of_its_point(browser, site):
     # The point drawn last is the newest result: PostTrainBench v1, paper Table 1 (2026-03-09), Claude Code +
     # Claude Opus 4.6 at 23.2, which is 45.4% of the official instruct models' 51.1 (23.2 / 51.1).
@@ -132,14 +173,12 @@ def test_replication_tooltip_gives_the_values_of_its_point(browser, site):
 
 def test_chart_data_download_is_the_data_drawn(browser, site, built):
     page, problems = open_page(browser, f"{site}/chapters/claims.html", site)
-    href = page.locator("#chart-claims-vs-sources a.mosaic-download").get_attribute("href")
-    response = page.request.get(f"{site}/chapters/{href}")
-    assert response.status == 200
-    lines = response.text().splitlines()
-    assert lines[0].startswith("claim_id,claim,claimed,checked,unit,gap_percent,status,source")
+    rows = claims_chart_rows(page, site)
+    assert list(rows[0])[:8] == ["claim_id", "short_label", "claim", "claimed", "checked", "first_reported", "unit",
+                                 "gap_percent"]
     wait_for_charts(page)
     drawn = page.locator("#chart-claims-vs-sources svg.marks g.mark-symbol.role-mark > path").count()
-    assert drawn == len(lines) - 1
+    assert drawn == len(rows) + sum(bool(r["first_gap_percent"]) for r in rows)  # a dot each, a ring per correction
     assert page.locator("#vega-claims-vs-sources").get_attribute("aria-label")
     assert "description" in page.locator("#spec-claims-vs-sources").inner_text()
 
@@ -160,6 +199,13 @@ def test_a_chart_fits_a_phone_screen(browser, site):
     wait_for_charts(page)
     box = page.locator("#vega-claims-vs-sources svg.marks").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # Nothing drawn past the drawing's edge: the title, the axis titles and the legend all fit.
+    for part in ("g.role-title", "g.role-axis-title", "g.role-legend"):
+        for drawn in page.locator(f"#vega-claims-vs-sources svg.marks {part}").all():
+            b = drawn.bounding_box()
+            assert b["x"] >= box["x"] - 1 and b["x"] + b["width"] <= box["x"] + box["width"] + 1, part
+    plot = page.locator("#vega-claims-vs-sources svg.marks g.role-frame path.background").first.bounding_box()
+    assert plot["width"] >= 100
     assert problems == []
 
 

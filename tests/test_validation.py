@@ -51,9 +51,9 @@ def test_the_real_data_is_valid():
     (CLAIMS, 2, "check_source_id", "",
      "data/claims/claims.csv:2: column 'check_source_id': is empty (a value checked against a source names it)"),
     (CLAIMS, 3, "checked_value", "93.9%", "data/claims/claims.csv:3: column 'checked_value': '93.9%' is not a number"),
-    (CLAIMS, 3, "status", "plausible",
-     "data/claims/claims.csv:3: column 'status': 'plausible' is not one of: confirmed, confirmed with caveat, "
-     "discrepant, vendor-reported, forecast"),
+    (CLAIMS, 3, "evidence_status", "plausible",
+     "data/claims/claims.csv:3: column 'evidence_status': 'plausible' is not one of: confirmed, "
+     "confirmed with caveat, discrepant, vendor-reported, forecast"),
     (CLAIMS, 3, "claimed_low", "95",
      "data/claims/claims.csv:3: column 'claimed_low': 95.0 is above claimed_high (93.9)"),
 ], ids=["bad date", "bad period", "out of range", "missing source", "unknown source", "unnamed check source",
@@ -98,9 +98,9 @@ def test_wrong_type(project):
 
 
 def test_not_an_allowed_value(project):
-    set_field(project, CLAIMS, 3, "status", "plausible")
+    set_field(project, CLAIMS, 3, "evidence_status", "plausible")
     problems = validate_all(project).problems
-    assert problems == ["data/claims/claims.csv:3: column 'status': 'plausible' is not one of: confirmed, "
+    assert problems == ["data/claims/claims.csv:3: column 'evidence_status': 'plausible' is not one of: confirmed, "
                         "confirmed with caveat, discrepant, vendor-reported, forecast"]
 
 
@@ -128,8 +128,10 @@ def test_unknown_column(project):
 def test_empty_file(project):
     (project / CLAIMS).write_text("")
     assert validate_all(project).problems == [
-        "data/claims/claims.csv:1: file is empty (expected a header: claim_id,chapter,claim,claimed_low,"
-        "claimed_high,unit,claimed_period,checked_value,status,check_method,claim_source_id,check_source_id,note)"]
+        "data/claims/claims.csv:1: file is empty (expected a header: claim_id,essay_claim,chapter,claim,short_label,"
+        "system,claimed_as_written,claimed_low,claimed_high,unit,claimed_period,claim_source_id,check_method,"
+        "stated_rate,stated_steps,first_reported_value,first_source_id,checked_value,evidence_status,"
+        "check_source_id,note)"]
 
 
 def test_header_only(project):
@@ -141,8 +143,9 @@ def test_wrong_header(project):
     rows = lines(project, CLAIMS)
     write(project, CLAIMS, [rows[0].replace("checked_value", "checked")] + rows[1:])
     assert validate_all(project).problems == [
-        "data/claims/claims.csv:1: column 'checked': unknown column (expected: claim_id,chapter,claim,"
-        "claimed_low,claimed_high,unit,claimed_period,checked_value,status,check_method,claim_source_id,"
+        "data/claims/claims.csv:1: column 'checked': unknown column (expected: claim_id,essay_claim,chapter,claim,"
+        "short_label,system,claimed_as_written,claimed_low,claimed_high,unit,claimed_period,claim_source_id,"
+        "check_method,stated_rate,stated_steps,first_reported_value,first_source_id,checked_value,evidence_status,"
         "check_source_id,note)",
         "data/claims/claims.csv:1: column 'checked_value': missing from the header",
     ]

@@ -155,11 +155,19 @@ class Chapter:
         display(HTML(charts.figure_html(c.chart, name=c.name, finding=c.finding, description=c.description,
                                         sources=cited, downloads=links)))
 
-    def table(self, frame, columns: dict | None = None, *, missing: str = ""):
-        """Show a table; `columns` maps the columns to show to their headings."""
+    def table(self, frame, columns: dict | None = None, *, missing: str = "", empty: str = "",
+              badges: dict | None = None, notes: dict | None = None):
+        """Show a table; `columns` maps the columns to show to their headings.
+
+        `empty` is said instead when the table has no rows; `badges` draws a column's values as coloured
+        badges ({column: {value: colour}}, e.g. claim statuses from palette.STATUS); `notes` sets one
+        column's text in small type under another's ({"claim": "note"}).
+        """
         from IPython.display import HTML, display
 
-        display(HTML(charts.table_html(frame, columns, missing)))
+        if empty and len(frame) == 0:
+            return self.note(empty)
+        display(HTML(charts.table_html(frame, columns, missing, badges, notes)))
 
     def note(self, text: str):
         """Show a short note in place of a chart or table, e.g. when no data existed by as_of."""

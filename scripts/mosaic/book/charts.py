@@ -102,12 +102,38 @@ def figure_html(chart, *, name: str, finding: str, description: str,
 </figure>"""
 
 
-def table_html(frame, columns: dict | None = None, missing: str = "") -> str:
-    """A table in the book's style; `columns` picks and names the columns shown (all, as named, if None)."""
+def table_html(frame, columns: dict | None = None, missing: str = "", badges: dict | None = None,
+               notes: dict | None = None) -> str:
+    """A table in the book's style; `columns` picks and names the columns shown (all, as named, if None).
+
+    `badges` maps a column to {value: colour}: its cells are drawn as coloured badges (claim statuses).
+    `notes` maps a column to another whose text is set in small type under it (a claim and its caveat).
+    """
+    escape = True
+    if badges or notes:
+        frame, escape = frame.copy(), False
+        for name in frame.columns:
+            if name in (badges or {}):
+                frame[name] = [_badge(v, badges[name]) for v in frame[name]]
+            elif any(isinstance(v, str) for v in frame[name]):
+                frame[name] = [html.escape(v) if isinstance(v, str) else v for v in frame[name]]
+        for name, under in (notes or {}).items():
+            frame[name] = [f"{v}<div class='mosaic-note'>{n}</div>" if isinstance(n, str) and n else v
+                           for v, n in zip(frame[name], frame[under])]
     if columns is not None:
-        frame = frame[list(columns)].rename(columns=columns)
-    body = frame.to_html(index=False, na_rep=missing, classes="mosaic-table", border=0, float_format=_plain_number)
+        frame = frame[list(columns)].rename(columns={k: html.escape(v) if not escape else v
+                                                     for k, v in columns.items()})
+    body = frame.to_html(index=False, na_rep=missing, classes="mosaic-table", border=0, float_format=_plain_number,
+                         escape=escape)
     return f"<div class='mosaic-table-wrap'>{body}</div>"
+
+
+def _badge(value, colours: dict) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    colour = colours.get(value, palette.GREY)
+    return (f"<span class='mosaic-status' style='border-color:{colour};color:{colour}'>"
+            f"{html.escape(value)}</span>")
 
 
 def _plain_number(x: float) -> str:

@@ -30,6 +30,8 @@ STATUS = {
     "confirmed": GREEN,
     "confirmed with caveat": SKY,
     "vendor-reported": ORANGE,
+    "superseded": PURPLE,  # matches only a first report that a later one corrected
     "discrepant": VERMILION,
     "forecast": GREY,
+    "unchecked": LIGHT_GREY,  # the value to check against was not available to the build
 }
