@@ -39,7 +39,8 @@
     var spec = JSON.parse(document.getElementById("spec-" + name).textContent);
     var width = el.clientWidth;
     if (width && width < 600 && spec.title) {
-      spec.title.text = wrap(spec.title.text, Math.max(20, Math.floor(width / 9.5)));
+      // The actions button ("...") takes about 40 px to the right of the drawing.
+      spec.title.text = wrap(spec.title.text, Math.max(20, Math.floor((width - 40) / 9.5)));
       spec.title.subtitle = wrap(spec.title.subtitle || [], Math.max(28, Math.floor(width / 7)));
       narrowLegends(spec, width);
     }
