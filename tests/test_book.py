@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import html
 import csv
 import json
 import re
@@ -19,8 +20,10 @@ def html_pages(root: Path) -> list[Path]:
 
 
 def pasted(page: Path) -> list[str]:
-    """The glued values on a page, as myst-nb renders them."""
-    return re.findall(r'<span class="pasted-text">(.*?)</span>', page.read_text())
+    """The glued values on a page as plain text (Sphinx sets apostrophes and quotes typographically)."""
+    found = re.findall(r'<span class="pasted-text">(.*?)</span>', page.read_text())
+    plain = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+    return [html.unescape(f).translate(plain) for f in found]
 
 
 def figures(root: Path) -> list[dict]:
@@ -174,8 +177,8 @@ def test_one_new_swe_bench_row_reexecutes_coding_only(built_copy):
     swe = built_copy / "data" / "coding" / "swe_bench.csv"
     best = before["swe_verified_best_independent"]["value"]
     with swe.open("a") as f:
-        f.write(f"2026-11-01,Some model + Epoch AI scaffold,Some lab,Verified,{best + 1.5},independent,Epoch AI,"
-                "independent eval,https://epoch.ai/benchmarks,\n")
+        f.write(f"2026-11-01,,Some model + Epoch AI scaffold,Some model,Some lab,Verified,{best + 1.5},independent,"
+                "Epoch AI,independent eval,epoch-swe-bench-verified,\n")
     proc = run_build(built_copy)
     assert proc.returncode == 0, proc.stderr
     assert "coding: execute (data/coding/swe_bench.csv changed)" in proc.stdout
@@ -183,27 +186,40 @@ def test_one_new_swe_bench_row_reexecutes_coding_only(built_copy):
     after = {f["key"]: f for f in figures(built_copy)}
     assert after["swe_verified_best_independent"]["value"] == pytest.approx(best + 1.5)
     assert after["claims_checked"] == before["claims_checked"]
+    # A model no vendor reported on cannot move the vendor-versus-independent gap, which pairs like with like.
+    assert after["swe_vendor_gap"]["value"] == before["swe_vendor_gap"]["value"]
     page = (built_copy / "_build" / "html" / "chapters" / "coding.html").read_text()
     assert f"{best + 1.5:g}% (Some model + Epoch AI scaffold)" in page
 
 
+def newest_public_horizon(rows: list[dict], day: str) -> dict:
+    """The newest model's TH1.1 horizon as public on `day`, worked out from the CSV as a reader would."""
+    public = [r for r in rows if r["suite"] == "TH1.1" and (r["published"] or r["release_date"]) <= day]
+    latest = {}
+    for r in public:  # a later publication of a model replaces its earlier one
+        if r["model"] not in latest or r["published"] > latest[r["model"]]["published"]:
+            latest[r["model"]] = r
+    return max(latest.values(), key=lambda r: (r["release_date"], float(r["p50_minutes"])))
+
+
 def test_parameters_from_the_command_line_are_stated_on_the_page(built_copy):
-    proc = run_build(built_copy, "--as-of", "2025-06-30")
+    day = "2026-04-01"
+    proc = run_build(built_copy, "--as-of", day)
     assert proc.returncode == 0, proc.stderr
     page = (built_copy / "_build" / "html" / "chapters" / "claims.html").read_text()
-    assert "As of <strong>2025-06-30</strong>" in page
-    assert "non-default parameters: <code>as_of = &#x27;2025-06-30&#x27;</code>" in page
-    # Every figure is dated by the newest row it used, which an as-of build never goes past.
-    assert all(f["as_of"] is None or f["as_of"] <= "2025-06-30" for f in figures(built_copy))
-    assert "after this edition&#x27;s date (2025-06-30): it had made no claim to check yet" in page
-    # The coding chapter as it would have read then: its latest horizon is the newest model
-    # released by that date, found here straight from the CSV.
-    rows = [r for r in csv.DictReader((built_copy / "data" / "coding" / "metr_time_horizons.csv").open())
-            if r["suite"] == "TH1.1" and r["release_date"] <= "2025-06-30"]
-    newest = max(rows, key=lambda r: r["release_date"])
+    assert f"As of <strong>{day}</strong>" in page
+    assert f"non-default parameters: <code>as_of = &#x27;{day}&#x27;</code>" in page
+    # A figure is as of the newest row it used, which was public by the build's date.
+    assert all(f["as_of"] is None or f["as_of"] <= day for f in figures(built_copy))
+    assert f"after this edition&#x27;s date ({day}): it had made no claim to check yet" in page
+    # The coding chapter as it would have read then: GPT-5.4, released on 2026-03-05, was not on METR's
+    # page until 2026-04-10, so the newest horizon is another model's.
+    rows = list(csv.DictReader((built_copy / "data" / "coding" / "metr_time_horizons.csv").open()))
+    newest = newest_public_horizon(rows, day)
     latest = next(f for f in figures(built_copy) if f["key"] == "metr_latest_p50_minutes")
     assert latest["value"] == pytest.approx(float(newest["p50_minutes"]), abs=0.05)
-    assert newest["model"] in latest["label"]
+    assert newest["model"] in latest["label"] and newest["model"] != "GPT-5.4"
+    assert latest["as_of"] <= day
 
 
 @pytest.mark.parametrize("as_of", ["2023-06-30", "2024-06-30"])

@@ -1,11 +1,14 @@
 """The built site in a real browser (Debian's Chromium driven by Playwright), offline."""
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import functools
 import json
 import http.server
 import os
 import shutil
+import statistics
 import threading
 
 import pytest
@@ -82,8 +85,6 @@ def test_every_page_loads_clean_and_draws_its_charts(browser, site, built):
 
 
 @pytest.mark.parametrize("page_path, chart, mark, labels", [
-    ("chapters/coding.html", "metr-horizons", "symbol", ("Model", "Released", "50% horizon (min)", "95% CI low (min)")),
-    ("chapters/coding.html", "swe-bench", "symbol", ("System", "Split", "Resolved (%)", "Reported by")),
     ("chapters/replication.html", "replication-records", "symbol", ("System", "Series", "Date", "Score",
                                                                      "Share of the ceiling (%)", "Ceiling", "Entry",
                                                                      "Source tier", "Source")),
@@ -168,6 +169,48 @@ def test_replication_tooltip_gives_the_values_of_its_point(browser, site):
                   "the official instruct models (51.1)", "counted", "primary",
                   "PostTrainBench: Can LLM Agents Automate LLM Post-Training?"):
         assert value in text
+    assert problems == []
+
+
+def hover(page, chart: str, nth: int) -> dict[str, str]:
+    """Hover one point of a chart's last layer of points; return its tooltip as {label: value}."""
+    page.locator(f"#chart-{chart} svg.marks g.mark-symbol.role-mark").last.locator("path").nth(nth).hover(force=True)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    pairs = [chunk.split("\t\n", 1) for chunk in tooltip.inner_text().strip().split("\n\n")]
+    page.mouse.move(0, 0)
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def coding_rows(built, name: str) -> list[dict]:
+    return list(csv.DictReader((built / "data" / "coding" / name).open()))
+
+
+def test_coding_tooltips_show_the_values_in_the_data(browser, site, built):
+    page, problems = open_page(browser, f"{site}/chapters/coding.html", site)
+    wait_for_charts(page)
+    horizons = coding_rows(built, "metr_time_horizons.csv")
+    for nth in (0, -1):  # the earliest model drawn and the latest
+        tip = hover(page, "metr-horizons", nth)
+        vintages = sorted((r for r in horizons if r["model"] == tip["Model"] and r["suite"] in ("TH1.1", "")),
+                          key=lambda r: r["published"])
+        row = vintages[-1]  # the latest publication of this model is the one drawn
+        assert tip["50% horizon (min)"] == f"{float(row['p50_minutes']):,.2f}"
+        assert tip["95% CI low (min)"] == f"{float(row['p50_ci_low_minutes']):,.2f}"
+        assert tip["Value published"] == (row["published"] or "not dated")
+        assert tip["From"] == row["origin"] and tip["Source"] and tip["Source tier"]
+        assert tip["Released"] == dt.date.fromisoformat(row["release_date"]).strftime("%b %d, %Y")
+    swe = coding_rows(built, "swe_bench.csv")
+    tip = hover(page, "swe-bench", -1)
+    row = next(r for r in swe if r["system"] == tip["System"] and r["split"] == tip["Split"])
+    assert tip["Resolved (%)"] == f"{float(row['percent_resolved']):.2f}" and tip["Source"]
+    assert tip["Date"] == dt.date.fromisoformat(row["date"]).strftime("%b %d, %Y")
+    tip = hover(page, "swe-vendor-gap", -1)
+    vendor = next(r for r in swe if r["model"] == tip["Model"] and r["reported_by"] == "vendor")
+    runs = [float(r["percent_resolved"]) for r in swe if r["model"] == tip["Model"]
+            and r["reported_by"] == "independent" and r["split"] == "Verified"]
+    assert float(tip["Vendor minus independent (points)"]) == pytest.approx(
+        float(vendor["percent_resolved"]) - statistics.median(runs), abs=0.005)
     assert problems == []
 
 

@@ -60,11 +60,11 @@ def test_reproduces_metr_from_the_books_csv(suite, series, metr_days):
 
 
 def test_the_books_csv_matches_metrs_files():
-    """Every primary row of the CSV carries the value in METR's file under the same key."""
+    """Every row the CSV takes from METR's data file carries the value in that file under the same key."""
     horizons = load("metr_horizons", ROOT)
     for suite in FILES:
         results = metr_file(suite)["results"]
-        rows = horizons[(horizons.suite == suite) & (horizons.source_tier == "primary")]
+        rows = horizons[(horizons.suite == suite) & (horizons.origin == "METR data file")]
         assert len(rows) == len(results)
         for r in rows.itertuples():
             m = results[r.metr_model_key]["metrics"]["p50_horizon_length"]
@@ -141,11 +141,24 @@ def test_same_inputs_same_outputs():
     assert a.doubling_interval() == b.doubling_interval()
 
 
-def test_swe_bench_best_scores_come_from_the_right_rows():
-    swe = load("swe_bench", ROOT)
-    vendor = coding.best_by(swe, "Verified", "vendor")
-    independent = coding.best_by(swe, "Verified", "independent")
-    verified = swe[swe.split == "Verified"]
-    assert vendor.percent_resolved == verified[verified.reported_by == "vendor"].percent_resolved.max()
-    assert independent.reported_by == "independent" and independent.measured_by in {"Epoch AI", "Vals AI"}
-    assert vendor.percent_resolved > independent.percent_resolved
+def test_a_flat_or_falling_trend_has_no_date_for_a_threshold():
+    falling = synthetic(100.0).assign(p50_minutes=lambda d: d.p50_minutes.iloc[::-1].to_numpy())
+    trend = trends.fit_exponential(falling, low=None, high=None, n_boot=50)
+    assert trend.slope < 0 and trend.reaches(1e6) == (None, None, None)
+    # A trend so slow it would cross after the end of the calendar gives no date rather than an error.
+    slow = synthetic(1e9)
+    assert trends.fit_exponential(slow, low=None, high=None, n_boot=50).reaches(1e6)[0] is None
+
+
+def test_a_trend_needs_two_different_dates():
+    same_day = synthetic(100.0).assign(release_date=pd.Timestamp("2024-01-01"))
+    with pytest.raises(ValueError, match="two different dates"):
+        trends.fit_exponential(same_day)
+
+
+def test_replicates_are_the_central_fit_then_each_bootstrap_draw():
+    trend = trends.fit_exponential(synthetic(150.0, noise=0.2), n_boot=30, seed=2)
+    reps = trend.replicates()
+    assert reps.replicate.tolist() == list(range(-1, 30))
+    assert (reps.slope_per_day.iloc[0], reps.intercept.iloc[0]) == (trend.slope, trend.intercept)
+    assert reps.slope_per_day.iloc[1:].tolist() == trend.slopes.tolist()

@@ -99,16 +99,31 @@ class Trend:
         lo, hi = np.quantile(reps, [(1 - self.level) / 2, (1 + self.level) / 2], axis=0)
         return pd.DataFrame({"date": pd.to_datetime(dates), "trend": central, "low": lo, "high": hi})
 
-    def reaches(self, threshold: float) -> tuple[dt.date, dt.date, dt.date]:
-        """The date the trend reaches `threshold` (same unit as the fitted values), with its interval."""
-        central = _date((np.log(threshold) - self.intercept) / self.slope)
+    def reaches(self, threshold: float) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+        """The date the trend reaches `threshold` (same unit as the fitted values), with its interval.
+
+        A date that does not exist on the calendar (a trend so flat it would take millennia, or
+        one that never grows) comes back as None.
+        """
+        central = _date((np.log(threshold) - self.intercept) / self.slope) if self.slope > 0 else None
         ok = self.slopes > 0
+        if not ok.any():
+            return central, None, None
         when = (np.log(threshold) - self.intercepts[ok]) / self.slopes[ok]
         lo, hi = np.quantile(when, [(1 - self.level) / 2, (1 + self.level) / 2])
         return central, _date(lo), _date(hi)
 
+    def replicates(self) -> pd.DataFrame:
+        """The central fit (replicate -1) and every bootstrap replicate: slope per day and intercept, natural log."""
+        return pd.DataFrame({"replicate": np.arange(-1, len(self.slopes)),
+                             "slope_per_day": np.concatenate([[self.slope], self.slopes]),
+                             "intercept": np.concatenate([[self.intercept], self.intercepts])})
 
-def _date(ordinal: float) -> dt.date:
+
+def _date(ordinal: float) -> dt.date | None:
+    """The calendar date of a day number, or None when it falls outside the calendar."""
+    if not np.isfinite(ordinal) or not 1 <= ordinal <= dt.date.max.toordinal():
+        return None
     return dt.date.fromordinal(int(round(ordinal)))
 
 
@@ -134,6 +149,8 @@ def fit_exponential(points: pd.DataFrame, *, date: str = "release_date", value: 
     if len(points) < 3:
         raise ValueError(f"a trend needs at least 3 points, got {len(points)}")
     x = days(points[date])
+    if len(set(x)) < 2:
+        raise ValueError("a trend needs points on at least two different dates")
     v = points[value].to_numpy(float)
     slope, intercept = ols_log(x, v)
     rng = np.random.default_rng(seed)

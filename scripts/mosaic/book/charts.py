@@ -23,7 +23,9 @@ THEME = {
               "subtitleColor": "#555"},
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": 500, "gridColor": "#e6e6e6"},
     "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal", "labelLimit": 320,
-               "columns": 3},
+               "columns": 3,
+               # Several legends below a chart stack one under another instead of running off its right edge.
+               "layout": {"bottom": {"direction": "vertical", "anchor": "start", "margin": 6}}},
     "range": {"category": palette.CATEGORY},
 }
 
