@@ -218,7 +218,7 @@ def test_the_kernels_figures_and_the_claims_page_agree():
     h = headline()
     parts = h.tables["parts"].set_index("claim_id")
     assert kh.value("training_speedup_best") == parts.loc["speed_end", "latest"] == 61.79
-    assert kh.value("human_x") == parts.loc["speed_human", "latest"] == 4
+    assert kh.value("training_speedup_expert_x") == parts.loc["speed_human", "latest"] == 4
     assert h.text("speed_end_found") == "61.79×" and h.text("speed_end_first") == "51.91×"
 
 
