@@ -3,6 +3,11 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
+# ARGS reaches the book's commands as one string, never split, globbed or expanded by the shell;
+# mosaic splits it into options itself, so a value may hold spaces:
+#   make book ARGS="--param economy.x=a b --as-of 2024-06-30"
+# (`make test` hands ARGS to pytest as shell words, as usual: ARGS="-k 'budget and not browser'").
+export ARGS
 
 .PHONY: book test serve bench validate clean
 
@@ -13,7 +18,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 book: $(VENV)/.installed
-	PYTHONPATH=scripts $(PY) -m mosaic build $(ARGS)
+	PYTHONPATH=scripts $(PY) -m mosaic build --make-args="$$ARGS"
 
 validate: $(VENV)/.installed
 	PYTHONPATH=scripts $(PY) -m mosaic validate
@@ -22,10 +27,10 @@ test: $(VENV)/.installed
 	PYTHONPATH=scripts $(PY) -m pytest $(ARGS)
 
 serve: $(VENV)/.installed
-	PYTHONPATH=scripts $(PY) -m mosaic serve
+	PYTHONPATH=scripts $(PY) -m mosaic serve --make-args="$$ARGS"
 
 bench: $(VENV)/.installed
-	PYTHONPATH=scripts $(PY) -m mosaic bench $(ARGS)
+	PYTHONPATH=scripts $(PY) -m mosaic bench --make-args="$$ARGS"
 
 clean:
 	rm -rf _build

@@ -72,36 +72,9 @@ def test_percentage_above_100(tmp_path):
         "data/scores.csv:3: column 'value_percent': 120.0 is above 100"]
 
 
-def test_missing_source(project):
-    set_field(project, CLAIMS, 5, "claim_source_id", "")
-    assert validate_all(project).problems == [
-        "data/claims/claims.csv:5: column 'claim_source_id': is empty (a value is required)"]
 
 
-def test_unknown_source(project):
-    set_field(project, CLAIMS, 5, "check_source_id", "no-such-source")
-    assert validate_all(project).problems == [
-        "data/claims/claims.csv:5: column 'check_source_id': 'no-such-source' is not a source_id in "
-        "data/sources.csv"]
 
-
-def test_checked_value_needs_its_source(project):
-    set_field(project, CLAIMS, 2, "check_source_id", "")
-    assert validate_all(project).problems == [
-        "data/claims/claims.csv:2: column 'check_source_id': is empty (a value checked against a source "
-        "names it)"]
-
-
-def test_wrong_type(project):
-    set_field(project, CLAIMS, 3, "checked_value", "93.9%")
-    assert validate_all(project).problems == ["data/claims/claims.csv:3: column 'checked_value': '93.9%' is not a number"]
-
-
-def test_not_an_allowed_value(project):
-    set_field(project, CLAIMS, 3, "evidence_status", "plausible")
-    problems = validate_all(project).problems
-    assert problems == ["data/claims/claims.csv:3: column 'evidence_status': 'plausible' is not one of: confirmed, "
-                        "confirmed with caveat, discrepant, vendor-reported, forecast"]
 
 
 def test_duplicate_row(project):

@@ -1,22 +1,94 @@
-"""Command line: python -m mosaic {build,validate,serve,bench}."""
+"""Command line: python -m mosaic {build,validate,serve,bench}.
+
+`make book ARGS="..."` hands ARGS over as one string (`--make-args=...`), never split or
+globbed by the shell; `make_args` splits it into options here, so that a value may hold
+spaces: `make book ARGS="--param economy.x=a b --as-of 2024-06-30"`.
+"""
 from __future__ import annotations
 
 import argparse
+import re
+import shlex
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
+
+
+def make_args(text: str) -> list[str]:
+    """ARGS as make passes it, as argv: an option starts at '--' after a space and runs to the next one.
+
+    '--param economy.x=a b --force' -> ['--param=economy.x=a b', '--force']. A value wrapped
+    whole in quotes loses them, as in a shell: --param 'economy.x=a b', --as-of "2024-06-30",
+    and so does a value written NAME='a b'. JSON stays as written: --param coding.t={"a b": 40}.
+    """
+    out = []
+    for group in re.split(r"\s+(?=--[A-Za-z])", text.strip()):
+        m = re.fullmatch(r"(--[A-Za-z][\w-]*)(?:=|\s+)(.*)", group, re.S)
+        if not m:
+            if group:
+                out.append(group)  # a flag, or something argparse will name as unrecognised
+            continue
+        option, value = m.group(1), m.group(2).strip()
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+            try:
+                words = shlex.split(value)
+            except ValueError:
+                words = []
+            if len(words) == 1:
+                value = words[0]
+        name, eq, rest = value.partition("=")
+        if eq and len(rest) > 1 and rest[0] == rest[-1] == "'":
+            value = f"{name}={rest[1:-1]}"
+        out.append(f"{option}={value}")
+    return out
+
+
+def expand(argv: list[str]) -> list[str]:
+    """argv with any --make-args=TEXT replaced by the options TEXT holds."""
+    out = []
+    for a in argv:
+        out += make_args(a.partition("=")[2]) if a.startswith("--make-args=") else [a]
+    return out
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(expand(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        # One line, no traceback: the pipeline publishes in one rename at the very end, so a build
+        # stopped at any earlier point leaves the published site as it was.
+        print("Interrupted: nothing more was done; the published site in _build/html is as it was.",
+              file=sys.stderr)
+        return INTERRUPTED
+
+
+def run(argv: list[str]) -> int:
+    from .pipeline.execute import CHAPTER_TIMEOUT
+
     ap = argparse.ArgumentParser(prog="python -m mosaic", description="Build the Mosaic book.")
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="validate data, execute stale chapters, render and publish")
     b.add_argument("--as-of", help="use only data published on or before this ISO date (all chapters)")
     b.add_argument("--param", action="append", default=[], metavar="CHAPTER.NAME=VALUE",
-                   help="set one chapter parameter for this build; repeatable")
+                   help="set one chapter parameter for this build; repeatable; checked against the type of "
+                        "the default in the chapter's parameters cell before anything runs")
     b.add_argument("--force", action="store_true", help="execute every chapter")
     b.add_argument("--workers", type=int, help="chapters executed at once (default: cores)")
+    b.add_argument("--timeout", type=positive_seconds, default=CHAPTER_TIMEOUT, metavar="SECONDS",
+                   help=f"stop a chapter that runs longer than this, kernel start included, and name it "
+                        f"(default {CHAPTER_TIMEOUT:g})")
     sub.add_parser("validate", help="check every CSV under data/ against its schema")
     s = sub.add_parser("serve", help="serve the published site on localhost")
     s.add_argument("--port", type=int, default=8000)
@@ -34,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         from .pipeline.build import BuildError, build
 
         try:
-            build(ROOT, as_of=args.as_of, overrides=args.param, force=args.force, workers=args.workers)
+            build(ROOT, as_of=args.as_of, overrides=args.param, force=args.force, workers=args.workers,
+                  timeout=args.timeout)
         except BuildError as exc:
             print(f"Build failed: {exc}", file=sys.stderr)
             return 1
@@ -46,7 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         site = ROOT / "_build" / "html"
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
         print(f"Serving {site} on http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
-        http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler).serve_forever()
+        try:
+            http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler).serve_forever()
+        except KeyboardInterrupt:
+            print("Stopped serving.", file=sys.stderr)
+            return 0
     if args.command == "bench":
         from .pipeline.bench import main as bench
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 from dataclasses import dataclass, field
 
@@ -41,8 +42,10 @@ class Figure:
     def __post_init__(self):
         if not KEY.match(self.key):
             raise FigureError(f"figure key {self.key!r}: use lower-case letters, digits and underscores")
-        for name, v in (("value", self.value), *(("ci", c) for c in (self.ci or ()))):
-            if isinstance(v, float) and not math.isfinite(v):
+        # figures.json is strict JSON and a page never says 'nan' or 'inf': every number a figure
+        # carries is finite (NumPy scalars included, which are not all Python floats).
+        for name, v in (("value", self.value), *(("ci", c) for c in (self.ci or ())), ("ci_level", self.ci_level)):
+            if not finite(v):
                 raise FigureError(f"figure {self.key!r}: {name} {v} is not a finite number")
         if self.ci is not None:
             lo, hi = self.ci
@@ -140,6 +143,13 @@ def newest(*dates) -> dt.date | None:
         elif isinstance(d, dt.date):
             found.append(d)
     return max(found) if found else None
+
+
+def finite(value) -> bool:
+    """False only for a number that is NaN or infinite (None, text and dates pass)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return math.isfinite(float(value))
+    return True
 
 
 def plain(value):

@@ -153,7 +153,8 @@ class Chapter:
             frame.to_csv(self.out / "data" / f"{stem}.csv", index=False)
             links.append((stem, f"../_static/data/{self.name}/{stem}.csv"))
         display(HTML(charts.figure_html(c.chart, name=c.name, finding=c.finding, description=c.description,
-                                        sources=cited, downloads=links)))
+                                        sources=cited, downloads=links,
+                                        store=(self.out / "data", f"../_static/data/{self.name}"))))
 
     def table(self, frame, columns: dict | None = None, *, missing: str = "", empty: str = "",
               badges: dict | None = None, notes: dict | None = None):

@@ -48,8 +48,18 @@ class Chart:
         return cls(None, name, "", "", {}, [], why)
 
 
+# The most data, in bytes of JSON, a chart carries inside its page. Altair refuses more than
+# 5,000 rows by default; rather than lifting that and letting a 10,000-row CSV put megabytes
+# into a page, the largest datasets of a chart over this size are written as CSV files beside
+# the chart's downloads and fetched by the browser when the chart draws.
+INLINE_BYTES = 100_000
+
+
 def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]]) -> dict:
-    """The chart's Vega-Lite spec with the finding as title, a source line and the shared theme."""
+    """The chart's Vega-Lite spec with the finding as title, a source line and the shared theme.
+
+    Every row is inline; `figure_html` moves large data out of the page (see INLINE_BYTES).
+    """
     names = list(dict.fromkeys(name.split(":")[0] for name, _ in sources))
     source_line = "Source: " + "; ".join(names[:2])
     if len(names) > 2:
@@ -58,12 +68,86 @@ def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]
     import altair as alt
 
     sized = {} if isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)) else {"width": "container"}
-    out = chart.properties(title={"text": wrap(finding), "subtitle": wrap(source_line, 90)}, description=description,
-                           **sized).to_dict()
+    titled = chart.properties(title={"text": wrap(finding), "subtitle": wrap(source_line, 90)},
+                              description=description, **sized)
+    with alt.data_transformers.disable_max_rows():  # figure_html moves large data out of the page
+        out = titled.to_dict()
     out["config"] = {**THEME, **out.get("config", {})}
     if sized:
         out["autosize"] = {"type": "fit-x", "contains": "padding"}
     return out
+
+
+def move_out_large_data(vl: dict, folder, url: str) -> list[str]:
+    """Write a spec's largest inline datasets to CSV files under `folder` until what stays inline
+    fits INLINE_BYTES, and point the spec at them (`url`/<file>). Returns the files written.
+
+    The file is named by the dataset's content hash (Altair's dataset name), so an unchanged
+    chart writes the same file. Columns that are all numbers or all booleans are parsed back to
+    numbers and booleans by the browser, so the chart draws the values it would have inline.
+    """
+    import csv
+    import io
+    from pathlib import Path
+
+    datasets = vl.get("datasets", {})
+    sizes = {name: len(json.dumps(values)) for name, values in datasets.items()}
+    inline = sum(sizes.values())
+    written = []
+    for name in sorted(sizes, key=lambda n: (-sizes[n], n)):
+        if inline <= INLINE_BYTES:
+            break
+        values = datasets[name]
+        if not all(isinstance(v, (str, int, float, bool)) or v is None for row in values for v in row.values()):
+            continue  # nested values have no CSV form; they stay inline
+        fields = list(dict.fromkeys(k for row in values for k in row))
+        parse = {}
+        for f in fields:
+            present = [row[f] for row in values if row.get(f) is not None]
+            if present and all(isinstance(v, bool) for v in present):
+                parse[f] = "boolean"
+            elif present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+                parse[f] = "number"
+        text = io.StringIO()
+        w = csv.writer(text, lineterminator="\n")
+        w.writerow(fields)
+        w.writerows([_csv_cell(row.get(f)) for f in fields] for row in values)
+        blob = text.getvalue().encode("utf-8")
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        # Usually these rows are exactly a download already written beside the chart: use that file.
+        same = [p for p in sorted(folder.glob("*.csv")) if p.stat().st_size == len(blob) and p.read_bytes() == blob]
+        file = same[0].name if same else f"chart-{name}.csv"
+        if not same:
+            (folder / file).write_bytes(blob)
+        del datasets[name]
+        _point_at(vl, name, {"url": f"{url.rstrip('/')}/{file}", "format": {"type": "csv", "parse": parse}})
+        inline -= sizes[name]
+        written.append(file)
+    if not datasets:
+        vl.pop("datasets", None)
+    return written
+
+
+def _csv_cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v if isinstance(v, str) else json.dumps(v)
+
+
+def _point_at(node, name: str, data: dict) -> None:
+    """Replace every reference to the named dataset with `data`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "data" and value == {"name": name}:
+                node[key] = dict(data)
+            else:
+                _point_at(value, name, data)
+    elif isinstance(node, list):
+        for item in node:
+            _point_at(item, name, data)
 
 
 def wrap(text: str, width: int = 62) -> list[str]:
@@ -78,10 +162,23 @@ def wrap(text: str, width: int = 62) -> list[str]:
 
 
 def figure_html(chart, *, name: str, finding: str, description: str,
-                sources: list[tuple[str, str]], downloads: list[tuple[str, str]]) -> str:
-    """A <figure> that draws the chart with the local vega-embed bundle, with caption and links."""
-    vl = json.dumps(spec(chart, finding=finding, description=description, sources=sources))
-    vl = vl.replace("</", "<\\/")
+                sources: list[tuple[str, str]], downloads: list[tuple[str, str]], store: tuple | None = None) -> str:
+    """A <figure> that draws the chart with the local vega-embed bundle, with caption and links.
+
+    `store` is (folder, url) where data too large to carry inline is written and read from
+    (see INLINE_BYTES); without it every row stays in the page. A chart drawing that much is
+    drawn on a canvas: ten thousand SVG marks take seconds to lay out, a canvas a fraction of one.
+    """
+    vl = spec(chart, finding=finding, description=description, sources=sources)
+    moved = move_out_large_data(vl, *store) if store is not None else []
+    try:
+        vl = json.dumps(vl, allow_nan=False)
+    except ValueError:
+        raise ValueError(f"chart {name!r}: its spec holds a number that is not finite (NaN or infinity); "
+                         "drop or explain the row before drawing it") from None
+    # The spec sits in a <script> element: no '<', '>' or '&' from the data may reach the HTML
+    # parser ('</script>' or '<!--<script' in a cell would end or swallow the element).
+    vl = vl.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     links = "; ".join(
         f"<a href='{html.escape(url)}'>{html.escape(title)}</a>" if url else html.escape(title)
         for title, url in sources
@@ -92,7 +189,7 @@ def figure_html(chart, *, name: str, finding: str, description: str,
         f'{label if len(downloads) == 1 else f"{label}: {html.escape(stem)}"} (CSV)</a>'
         for stem, href in downloads
     )
-    options = json.dumps({"renderer": "svg", "actions": {"export": True, "source": False,
+    options = json.dumps({"renderer": "canvas" if moved else "svg", "actions": {"export": True, "source": False,
                                                           "compiled": False, "editor": False}})
     return f"""<figure class="mosaic-chart" id="chart-{name}">
 <div class="mosaic-vega" id="vega-{name}" role="figure" aria-label="{html.escape(finding)}"></div>

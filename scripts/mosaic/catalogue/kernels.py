@@ -21,9 +21,9 @@ TRAINING_SPEEDUP = Dataset(
     columns=(
         Column("model"),
         Column("model_release", "period"),
-        Column("speedup_x", "number", min=0),
+        Column("speedup_x", "number", min=0, log=True),
         Column("metric_as_reported"),
-        Column("threshold_x", "number", min=0),
+        Column("threshold_x", "number", min=0, log=True),
         Column("human_reference"),
         Column("reported_in"),
         Column("report_period", "period", description="When the reporting document appeared"),

@@ -36,7 +36,7 @@ def waves(steps: list[plan.Step]) -> list[list[plan.Step]]:
 
 
 def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), force: bool = False,
-          workers: int | None = None, echo=print) -> Path:
+          workers: int | None = None, echo=print, timeout: float = execute.CHAPTER_TIMEOUT) -> Path:
     """Build and publish the book under root/_build/html; raise BuildError on any failure."""
     t0 = time.perf_counter()
     out = root / "_build"
@@ -76,7 +76,7 @@ def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), fo
         wave = [plan.make_step(root, s.chapter, s.params, validated, executed, cache, force)
                 if s.chapter.depends_on else s for s in wave]
         final += wave
-        results = execute.run(root, wave, validated, executed, cache, workers, echo, (len(ran), total))
+        results = execute.run(root, wave, validated, executed, cache, workers, echo, (len(ran), total), timeout)
         ran += results
         failed = [r for r in results if not r.ok]
         if failed:

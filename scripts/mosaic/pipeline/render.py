@@ -6,6 +6,7 @@ pipeline, so rendering only turns them into pages. Warnings are errors.
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -72,11 +73,21 @@ def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: 
                                       f"'{ch.name}': compute it once and glue it from the other chapter")
                 first[f["key"]] = ch.name
                 figures.append(f)
-    _put(stage_dir / "_extra" / "figures.json", json.dumps(figures, indent=1).encode(), written)
+    _put(stage_dir / "_extra" / "figures.json", strict_json(figures).encode(), written)
     for path in sorted(stage_dir.rglob("*"), reverse=True):
         if path.is_file() and path not in written and "_build" not in path.relative_to(stage_dir).parts:
             path.unlink()
     return figures
+
+
+def strict_json(figures: list[dict]) -> str:
+    """figures.json as strict JSON: a NaN or infinity stops the build, naming the figure."""
+    for f in figures:
+        for name, value in f.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise RenderError(f"figures.json: figure '{f.get('key')}' of chapter '{f.get('chapter')}' has "
+                                  f"{name} = {value}, not a finite number; nothing was published")
+    return json.dumps(figures, indent=1, allow_nan=False)
 
 
 def render(stage_dir: Path, out_dir: Path, echo=print) -> Path:

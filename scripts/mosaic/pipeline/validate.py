@@ -41,9 +41,16 @@ def validate_all(root: Path, datasets: tuple[Dataset, ...] = catalogue.ALL) -> V
     data = root / "data"
     out = Validated()
     declared = {d.path for d in datasets}
-    for path in sorted(data.rglob("*.csv")):
+    # Every CSV counts, whatever the case of its extension: 'x.CSV' is not silently left out.
+    for path in sorted(p for p in data.rglob("*") if p.suffix.lower() == ".csv" and p.is_file()):
         rel = path.relative_to(data).as_posix()
-        if rel not in declared:
+        if path.suffix != ".csv":
+            lower = rel[: -len(path.suffix)] + ".csv"
+            declared_as = "" if lower in declared else \
+                ", then declare it in a module in scripts/mosaic/catalogue/"
+            out.problems.append(f"data/{rel}: a data file's name ends in lower-case '.csv'; rename it to "
+                                f"{path.stem}.csv{declared_as}")
+        elif rel not in declared:
             out.problems.append(
                 f"data/{rel}: no schema declares this file (add it to a module in scripts/mosaic/catalogue/)")
     source_ids = None
@@ -55,8 +62,10 @@ def validate_all(root: Path, datasets: tuple[Dataset, ...] = catalogue.ALL) -> V
         out.problems += problems
         if d is sources:
             # Rows of sources.csv that have an id still count, so one bad source row is reported
-            # once rather than again for every row that cites a neighbouring source.
-            source_ids = {r.get("source_id") for r in read_rows(path)} if path.exists() else set()
+            # once rather than again for every row that cites a neighbouring source. If the file
+            # cannot be read at all, its own problem is reported and no citation is checked.
+            rows = read_rows(path) if path.exists() else []
+            source_ids = {r.get("source_id") for r in rows} if rows or table is not None else None
         if table is not None:
             out.tables[d.name] = table
             out.digests[d.name] = hashlib.sha256(path.read_bytes() + schema_text(d).encode()).hexdigest()
