@@ -34,25 +34,22 @@ def timed_build(root: Path, *args: str) -> tuple[float, str]:
 
 def add_row(root: Path, n: int) -> None:
     """Append one valid row: the last SWE-bench row again, under a new system name."""
-    path = root / ROW_CSV
-    rows = list(csv.reader(path.open(encoding="utf-8")))
-    new = list(rows[-1])
-    new[1] = f"{new[1]} (benchmark row {n})"
-    with path.open("a", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerow(new)
+    add_rows(root, 1, first=n)
 
 
 BIG_ROWS = 10_000
 
 
-def add_rows(root: Path, n: int) -> None:
+def add_rows(root: Path, n: int, first: int = 0) -> None:
     """Append n valid rows to ROW_CSV: its last row again under n new system names (a copy only)."""
     path = root / ROW_CSV
-    last = list(csv.reader(path.open(encoding="utf-8")))[-1]
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header, last = reader.fieldnames, list(reader)[-1]
     with path.open("a", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        for i in range(n):
-            w.writerow([last[0], f"{last[1]} (benchmark row {i})", *last[2:]])
+        w = csv.DictWriter(f, header, lineterminator="\n")
+        for i in range(first, first + n):
+            w.writerow({**last, "system": f"{last['system']} (benchmark row {i})"})
 
 
 def big_csv(root: Path) -> tuple[float, int, int]:
