@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
 
-.PHONY: book test serve bench validate clean
+.PHONY: book test release serve bench validate clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(VENV)/.installed: requirements.txt
 
 book: $(VENV)/.installed
 	PYTHONPATH=scripts $(PY) -m mosaic build $(ARGS)
+
+# Build, then release a new version of each chapter whose content changed (see README).
+release: $(VENV)/.installed
+	PYTHONPATH=scripts $(PY) -m mosaic release $(ARGS)
 
 validate: $(VENV)/.installed
 	PYTHONPATH=scripts $(PY) -m mosaic validate
