@@ -9,7 +9,7 @@ ARGS ?=
 # (`make test` hands ARGS to pytest as shell words, as usual: ARGS="-k 'budget and not browser'").
 export ARGS
 
-.PHONY: book test serve bench validate clean
+.PHONY: book test release serve bench validate clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.installed: requirements.txt
 
 book: $(VENV)/.installed
 	PYTHONPATH=scripts $(PY) -m mosaic build --make-args="$$ARGS"
+
+# Build, then release a new version of each chapter whose content changed (see README).
+release: $(VENV)/.installed
+	PYTHONPATH=scripts $(PY) -m mosaic release $(ARGS)
 
 validate: $(VENV)/.installed
 	PYTHONPATH=scripts $(PY) -m mosaic validate

@@ -411,3 +411,80 @@ def test_hovering_the_clock_curve_gives_that_generations_reliability(browser, si
     assert shown == pytest.approx(a.reliability(p, n) * 100, abs=0.005)
     assert "Around" in text
     assert problems == []
+
+
+# -- archived versions -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def archive_site(released):
+    handler = functools.partial(QuietHandler, directory=str(released["root"] / "_build" / "html"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_an_archived_version_of_every_chapter_loads_clean(browser, archive_site, released):
+    ledger = json.loads((released["root"] / "releases" / "ledger.json").read_text())
+    chapters = [v["chapter"] for v in ledger["releases"][0]["versions"]]
+    assert "kernels" in chapters and len(chapters) >= 6
+    drawn = {}
+    for chapter in chapters:
+        url = f"{archive_site}/v/{chapter}/1/index.html"
+        page, problems = open_page(browser, url, archive_site)
+        drawn[chapter] = wait_for_charts(page)
+        banner = page.locator(".mosaic-banner")
+        assert banner.count() == 1 and ", version 1, released " in banner.inner_text()
+        assert page.locator(".mosaic-banner a.mosaic-latest").get_attribute("href") == \
+            f"../../../chapters/{chapter}.html"
+        links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        inside = sorted({link.split("#")[0] for link in links if link.startswith(archive_site)})
+        assert f"{archive_site}/chapters/{chapter}.html" in inside
+        for link in inside:
+            assert page.request.get(link).status == 200, f"{chapter}: {link}"
+        page.wait_for_timeout(300)
+        assert problems == [], chapter
+        page.close()
+    assert drawn["kernels"] >= 2
+
+
+def test_an_old_version_learns_of_newer_ones_from_the_versions_file(browser, archive_site):
+    page, problems = open_page(browser, f"{archive_site}/v/kernels/1/index.html", archive_site)
+    page.wait_for_function("() => document.querySelector('.mosaic-banner .mosaic-newer').textContent.length > 0",
+                           timeout=5_000)
+    assert "A newer version exists: version 2" in page.locator(".mosaic-banner").inner_text()
+    page.locator("details.mosaic-versions summary").click()
+    assert page.locator("details.mosaic-versions summary").inner_text() == "All versions (2)"
+    items = page.locator("details.mosaic-versions li").all_inner_texts()
+    assert [i.split(" · ")[0] for i in items] == ["Version 2", "Version 1"]
+    assert "training_speedup.csv: 1 corrected" in items[0]
+    assert problems == []
+
+
+def test_the_copy_button_copies_the_bibtex_with_todays_date(browser, archive_site):
+    import datetime as dt
+
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{archive_site}/chapters/kernels.html", wait_until="load")
+    page.locator("button.mosaic-copy[data-copy='cite-bibtex']").click()
+    page.wait_for_function("() => document.querySelector(\"button[data-copy='cite-bibtex']\").textContent === 'Copied'",
+                           timeout=5_000)
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    today = dt.date.today().isoformat()
+    assert copied.startswith("@incollection{mosaic-kernels-v2,")
+    assert f"urldate   = {{{today}}}," in copied and "YYYY" not in copied
+    assert "url       = {https://mosaic.example.org/book/v/kernels/2/}," in copied
+    context.close()
+
+
+def test_the_citation_block_fits_a_phone_screen(browser, archive_site):
+    for path in ("chapters/kernels.html", "v/kernels/1/index.html"):
+        page, problems = open_page(browser, f"{archive_site}/{path}", archive_site, {"width": 390, "height": 844})
+        for selector in ("#cite", "#changes", ".mosaic-edition"):
+            box = page.locator(selector).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, selector)
+            assert page.locator(selector).evaluate("el => el.scrollWidth <= el.clientWidth + 1"), (path, selector)
+        assert problems == []
+        page.close()

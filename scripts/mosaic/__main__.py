@@ -1,4 +1,4 @@
-"""Command line: python -m mosaic {build,validate,serve,bench}.
+"""Command line: python -m mosaic {build,release,validate,serve,bench,deploy-check}.
 
 `make book ARGS="..."` hands ARGS over as one string (`--make-args=...`), never split or
 globbed by the shell; `make_args` splits it into options here, so that a value may hold
@@ -7,6 +7,8 @@ spaces: `make book ARGS="--param economy.x=a b --as-of 2024-06-30"`.
 from __future__ import annotations
 
 import argparse
+import errno
+import json
 import re
 import shlex
 import sys
@@ -63,6 +65,49 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def locked_build(args, *, release: bool) -> int:
+    """A build (or a release) holding the build lock; every failure is reported in words, never a traceback."""
+    from .pipeline.build import DISK_FULL, BuildError, build
+    from .pipeline.lock import Busy, build_lock, command_line
+
+    what = "Release" if release else "Build"
+    try:
+        with build_lock(ROOT, command_line()):
+            build(ROOT, as_of=getattr(args, "as_of", None), overrides=getattr(args, "param", []),
+                  force=getattr(args, "force", False), workers=args.workers, release=release, timeout=args.timeout)
+    except Busy as exc:
+        print(f"{what} not started: {exc}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
+    except BuildError as exc:
+        print(f"{what} failed: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        print(f"{what} failed: {DISK_FULL}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def deploy_check(args) -> int:
+    """Before a deploy: citations point at this site, and every version online is still in the new site."""
+    from .pipeline.archive import missing_from
+    from .pipeline.edition import Book
+
+    problems = []
+    if args.base_url is not None:
+        want = args.base_url.rstrip("/") + "/"
+        have = Book.load(ROOT).url
+        if have != want:
+            problems.append(f"html.baseurl in _config.yml is {have or 'not set'!r} but the site is deployed at "
+                            f"{want!r}: citations would carry the wrong permanent URLs")
+    if args.online:
+        online = json.loads(Path(args.online).read_text() or "{}")
+        problems += missing_from(ROOT / "_build" / "html", online)
+    print("\n".join(problems) if problems else "The site keeps every version online and cites its own address.")
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return run(expand(sys.argv[1:] if argv is None else argv))
@@ -89,11 +134,19 @@ def run(argv: list[str]) -> int:
     b.add_argument("--timeout", type=positive_seconds, default=CHAPTER_TIMEOUT, metavar="SECONDS",
                    help=f"stop a chapter that runs longer than this, kernel start included, and name it "
                         f"(default {CHAPTER_TIMEOUT:g})")
+    r = sub.add_parser("release", help="build, then release a new version of each chapter whose content changed")
+    r.add_argument("--workers", type=int, help="chapters executed at once (default: cores)")
+    r.add_argument("--timeout", type=positive_seconds, default=CHAPTER_TIMEOUT, metavar="SECONDS",
+                   help=f"stop a chapter that runs longer than this (default {CHAPTER_TIMEOUT:g})")
     sub.add_parser("validate", help="check every CSV under data/ against its schema")
     s = sub.add_parser("serve", help="serve the published site on localhost")
     s.add_argument("--port", type=int, default=8000)
     k = sub.add_parser("bench", help="measure build times and page sizes")
     k.add_argument("--runs", type=int, default=3)
+    k.add_argument("--only", choices=["archive"], help="measure only publishing with 100 archived versions")
+    d = sub.add_parser("deploy-check", help="before a deploy: the configured address and the archive online")
+    d.add_argument("--base-url", help="the address the site is deployed at")
+    d.add_argument("--online", metavar="INDEX_JSON", help="v/index.json of the site online now")
     args = ap.parse_args(argv)
 
     if args.command == "validate":
@@ -102,16 +155,10 @@ def run(argv: list[str]) -> int:
         problems = validate_all(ROOT).problems
         print("\n".join(problems) if problems else "Every CSV under data/ is valid.")
         return 1 if problems else 0
-    if args.command == "build":
-        from .pipeline.build import BuildError, build
-
-        try:
-            build(ROOT, as_of=args.as_of, overrides=args.param, force=args.force, workers=args.workers,
-                  timeout=args.timeout)
-        except BuildError as exc:
-            print(f"Build failed: {exc}", file=sys.stderr)
-            return 1
-        return 0
+    if args.command in ("build", "release"):
+        return locked_build(args, release=args.command == "release")
+    if args.command == "deploy-check":
+        return deploy_check(args)
     if args.command == "serve":
         import functools
         import http.server
@@ -127,7 +174,7 @@ def run(argv: list[str]) -> int:
     if args.command == "bench":
         from .pipeline.bench import main as bench
 
-        return bench(ROOT, args.runs)
+        return bench(ROOT, args.runs, args.only)
     return 0
 
 

@@ -49,8 +49,9 @@ class Chapter:
         self.headline = module.headline(self.frames, params)
         for f in self.headline.figures:
             glue(f.key, f.text, display=False)
-        records = [{"chapter": self.name, **f.record(), "chapter_version": self.version}
-                   for f in self.headline.figures if f.publish]
+        # No version here: the build adds each chapter's released version to the site's figures.json,
+        # so what a chapter publishes never depends on its own version number.
+        records = [{"chapter": self.name, **f.record()} for f in self.headline.figures if f.publish]
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "figures.json").write_text(json.dumps(records, indent=1))
         if self.headline.outputs:
@@ -81,16 +82,17 @@ class Chapter:
 
     # -- page furniture -------------------------------------------------------
     def header(self):
-        """The edition line at the top of a chapter: version, dates, any non-default parameter, data notes."""
+        """The edition line at the top of a chapter: dates, any non-default parameter, data notes.
+
+        The version, its date and the versions menu are added to this line when the site is
+        published, from the release ledger: the executed chapter never holds its own version.
+        """
         from IPython.display import HTML, display
 
         defaults = self.context.defaults
         changed = {k: v for k, v in self.params.items() if v != defaults.get(k)}
         as_of = self.as_of.isoformat() if self.as_of else "latest data"
-        parts = [
-            f"<span class='mosaic-version'>Version <strong>{html.escape(self.version)}</strong></span>",
-            f"<span class='mosaic-asof'>As of <strong>{as_of}</strong></span>",
-        ]
+        parts = [f"<span class='mosaic-asof'>As of <strong>{as_of}</strong></span>"]
         # A chapter with a headline used what its figures say they used; a newer row it left out is not "used".
         used = (newest(*(f.as_of for f in self.headline.figures if f.publish and f.as_of)) if self.headline
                 else None) or self.data_as_of

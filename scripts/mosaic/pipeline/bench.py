@@ -1,4 +1,5 @@
-"""Benchmark: clean full build, rebuild after one CSV row, rebuild with nothing changed, page sizes.
+"""Benchmark: clean full build, rebuild after one CSV row, rebuild with nothing changed, publishing
+with 100 archived versions, page sizes.
 
 Each run works on a fresh copy of the project in a temporary folder, so the
 published site in this checkout is not touched. Figures are medians over runs;
@@ -71,10 +72,80 @@ def executed(output: str) -> list[str]:
 def page_sizes(html: Path) -> dict[str, int]:
     return {p.relative_to(html).as_posix(): p.stat().st_size
             for p in sorted(html.rglob("*.html"))
-            if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts}
+            if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts and "v" not in p.parts}
 
 
-def main(root: Path, runs: int = 3) -> int:
+def publish_seconds(root: Path, runs: int = 5) -> float:
+    """Median time to publish a built project (furnish the pages, data packages, archive, switch)."""
+    from . import edition, publish
+    from .chapters import discover
+    from .ledger import Ledger
+    from .params import resolve
+    from .validate import validate_all
+
+    validated = validate_all(root)
+    chapters = discover(root)
+    params = resolve(chapters)
+    html = root / "_build" / "render" / "_build" / "html"
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        ledger = Ledger.load(root)
+        editions = edition.collect(root, chapters, params, root / "_build" / "executed", validated, ledger)
+        publish.publish(root, html, root / "_build", editions, ledger, edition.Book.load(root), validated)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def synthetic_archive(root: Path, versions: int = 100) -> None:
+    """`versions` archived chapter versions in releases/, made by the real archive code from the built pages."""
+    from . import archive, edition, pages
+    from .chapters import discover
+    from .ledger import Ledger, Version
+    from .params import resolve
+    from .validate import validate_all
+
+    validated = validate_all(root)
+    chapters = discover(root)
+    editions = edition.collect(root, chapters, resolve(chapters), root / "_build" / "executed", validated, Ledger())
+    site = (root / "_build" / "html").resolve()
+    rendered = root / "_build" / "render" / "_build" / "html"
+    book = edition.Book("Mosaic", "Mosaic contributors", "https://example.org/mosaic/")
+    ledger, made, n = Ledger(), 0, 0
+    while made < versions:
+        n += 1
+        day = f"2026-01-{n:02d}" if n <= 28 else f"2026-02-{n - 28:02d}"
+        release = {"id": day, "date": day, "commit": "0" * 40, "tag": f"release-{day}",
+                   "data_hash": "sha256:" + "0" * 64, "versions": []}
+        for ed in editions[: versions - made]:
+            v = Version(ed.name, n, day, day, ed.title, ed.content_hash, ed.data_hash, "0" * 40,
+                        book.absolute(f"v/{ed.name}/{n}/"), "", ed.parts, ed.params, "synthetic", {"first": True})
+            ed.versions = ed.versions + [v]
+            page = pages.decorate_chapter((rendered / "chapters" / f"{ed.name}.html").read_text(), ed, book,
+                                          day=day, archived=v)
+            v.page_sha256 = archive.store(root, site, ed, v, page)
+            release["versions"].append(v.record())
+            made += 1
+        ledger = ledger.append(release)
+    ledger.save(root)
+
+
+def archive_line(copy: Path, versions: int = 100) -> str:
+    """The bench line: what publishing with `versions` archived versions adds to publishing with none."""
+    none = publish_seconds(copy)
+    synthetic_archive(copy, versions)
+    full = publish_seconds(copy)
+    return (f"publishing with {versions} archived versions  +{full - none:5.2f} s  "
+            f"({none:.2f} s with none, {full:.2f} s with {versions}; budget +1 s)")
+
+
+def main(root: Path, runs: int = 3, only: str | None = None) -> int:
+    if only == "archive":
+        with tempfile.TemporaryDirectory(prefix="mosaic-bench-") as tmp:
+            copy = copy_project(root, Path(tmp) / "book")
+            timed_build(copy)
+            print(archive_line(copy))
+        return 0
     full, one_row, noop = [], [], []
     ran_after_row: list[str] = []
     sizes: dict[str, int] = {}
@@ -94,6 +165,8 @@ def main(root: Path, runs: int = 3) -> int:
             plan_lines = [ln for ln in out.splitlines() if ln.startswith("  ") and ":" in ln and "[" not in ln]
             sizes = page_sizes(copy / "_build" / "html")
             bundle = (copy / "_build" / "html" / "_static" / "vendor" / "vega-bundle.js").stat().st_size
+            if i == runs - 1:
+                archived = archive_line(copy)
         print(f"run {i + 1}/{runs}: full {full[-1]:.1f} s, one row {one_row[-1]:.1f} s, nothing changed {noop[-1]:.2f} s",
               flush=True)
     med_full, med_row, med_noop = (statistics.median(x) for x in (full, one_row, noop))
@@ -104,6 +177,7 @@ def main(root: Path, runs: int = 3) -> int:
     print(f"rebuild with nothing changed median {med_noop:6.2f} s   (budget 5 s)")
     print("plan printed after the one-row change:")
     print("\n".join(plan_lines))
+    print(archived)
     print(f"shared vega bundle: {bundle / 1e6:.2f} MB (loaded once, cached by the browser)")
     for page, size in sizes.items():
         print(f"page {page:40s} {size / 1e3:8.1f} kB   (budget 1 MB)")

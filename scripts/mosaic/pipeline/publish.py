@@ -1,23 +1,160 @@
-"""Publish: put a rendered site in place in one rename.
+"""Publish: assemble the site, then put it in place in one rename.
 
 The published site is `_build/html`, a symbolic link to one folder under
-`_build/sites/`. A new site is copied beside the old one, and the link is swapped
-in one rename, so a reader or a failed build never sees half a site.
+`_build/sites/`. A new site is assembled whole in `<name>.partial` beside the old one:
+the rendered pages with their edition furniture (see `pages`), each chapter's data
+package, the book's data download, and the archive with its index (see `archive`).
+Only then is it renamed into place and the link swapped in one rename, so a reader or a
+failed build never sees half a site. Old site folders are removed after the switch,
+never before. Out of disk space, the partial copy is removed, the old site stays as it
+was, and the message is one line.
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import time
 from pathlib import Path
+from typing import Callable
+
+from .. import catalogue
+from . import archive, datapackage, pages
+from .edition import Book, Edition, digest, manifest, unchanged
+from .ledger import Ledger
+from .validate import Validated
 
 
-def publish(html: Path, build: Path) -> Path:
-    """Copy the rendered site under _build/sites/ and point _build/html at it in one rename."""
+class PublishError(Exception):
+    pass
+
+
+def one_line(exc: OSError, doing: str) -> str:
+    if exc.errno == errno.ENOSPC:
+        return (f"the disk is full (no space left on device while {doing}); the published site was left as it "
+                "was: free some space and build again")
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{exc.strerror or exc}{where} while {doing}; the published site was left as it was"
+
+
+def write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+
+
+def chapter_package(site: Path, ed: Edition, book: Book, day: str) -> None:
+    """The chapter's data package in _static/data/<chapter>/, next to the chart files its page links."""
+    v = ed.released
+    label = str(v.version) if v else ("variant" if ed.status == "variant" else "unreleased")
+    pkg = datapackage.package(
+        ed.files, name=f"mosaic-{ed.name.replace('_', '-')}", title=f"{ed.title}: data",
+        version=label, created=v.date if v else day,
+        homepage=v.url if v else book.absolute(f"chapters/{ed.name}.html"), book=book,
+        description=(f"Every file behind the chapter “{ed.title}” of {book.title}"
+                     + (f", version {v.version} of {v.date}." if v else ", not a released version.")))
+    for path, data in datapackage.with_package(ed.files, pkg, book).items():
+        write(site / "_static" / "data" / ed.name / path, data)
+
+
+def book_files(root: Path, validated: Validated) -> dict[str, bytes]:
+    return {f"data/{d.path}": unchanged(root, d.name, validated) for d in catalogue.ALL if d.name in validated.tables}
+
+
+def book_data_hash(root: Path, validated: Validated) -> str:
+    """The data hash of the book's data download: the sha256 of its SHA256SUMS."""
+    return "sha256:" + digest(manifest(book_files(root, validated)))
+
+
+def book_package(root: Path, site: Path, validated: Validated, ledger: Ledger, book: Book, day: str) -> str:
+    """download/: every CSV with sources.csv, SHA256SUMS, datapackage.json, the licence, and all of it zipped."""
+    files = book_files(root, validated)
+    data_hash = "sha256:" + digest(manifest(files))
+    last = ledger.last
+    version = (last["id"] if last and last["data_hash"] == data_hash
+               else f"unreleased (after {last['id']})" if last else "unreleased")
+    pkg = datapackage.package(files, name="mosaic-data", title=f"{book.title}: all data", version=version,
+                              created=last["date"] if last and version == last["id"] else day,
+                              homepage=book.absolute("changelog.html"), book=book,
+                              description="Every CSV the book is built from, with the sources each row cites.")
+    out = datapackage.with_package(files, pkg, book)
+    for path, data in out.items():
+        write(site / "download" / path, data)
+    write(site / pages.BOOK_DATA, datapackage.zipped(out, "mosaic-data"))
+    return data_hash
+
+
+def furnish(root: Path, rendered: Path, site: Path, editions: list[Edition], ledger: Ledger, book: Book,
+            validated: Validated, day: str) -> str:
+    """Put the edition furniture, data packages and data download into an assembled site; returns the book's data hash."""
+    for ed in editions:
+        page = site / "chapters" / f"{ed.name}.html"
+        text = (rendered / "chapters" / f"{ed.name}.html").read_text(encoding="utf-8")
+        write(page, pages.decorate_chapter(text, ed, book, day=day))
+        chapter_package(site, ed, book, day)
+    changelog = site / "changelog.html"
+    if changelog.exists():
+        write(changelog, pages.fill_changelog(changelog.read_text(encoding="utf-8"), ledger, editions))
+    write(site / ".nojekyll", b"")  # GitHub Pages serves folders starting with '_' as they are
+    return book_package(root, site, validated, ledger, book, day)
+
+
+def copy_site(src: Path, dst: Path) -> None:
+    """Copy the rendered site, stopping at the first error (shutil.copytree would go on and report them all)."""
+    for folder, dirs, files in os.walk(src):
+        dirs[:] = [d for d in dirs if d != ".doctrees"]
+        out = dst / Path(folder).relative_to(src)
+        out.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            if f != ".buildinfo":
+                shutil.copy2(Path(folder) / f, out / f)
+
+
+def publish(root: Path, rendered: Path, build: Path, editions: list[Edition], ledger: Ledger, book: Book,
+            validated: Validated, *, day: str | None = None,
+            before_switch: Callable[[Path], Ledger] | None = None) -> Path:
+    """Assemble the site under _build/sites/ and point _build/html at it in one rename.
+
+    `before_switch(site)` (a release) runs once the site is assembled: it archives the new
+    versions and returns the ledger that lists them, so the archive index switches with the site.
+    """
+    day = day or pages.today()
     sites = build / "sites"
-    sites.mkdir(parents=True, exist_ok=True)
-    site = sites / f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
-    shutil.copytree(html, site, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    name = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
+    site = sites / name
+    partial = sites / f"{name}.partial"
+    doing = f"assembling the new site in {partial.relative_to(build.parent)}"
+    try:
+        sites.mkdir(parents=True, exist_ok=True)
+        copy_site(rendered, partial)
+        furnish(root, rendered, partial, editions, ledger, book, validated, day)
+        if before_switch is not None:
+            doing = "archiving the released versions"
+            ledger = before_switch(partial)
+        doing = "putting the archive in the new site"
+        archive.verify(root, ledger)
+        archive.link_into(root, partial)
+        archive.index(partial, ledger, editions, book)
+        partial.rename(site)
+    except OSError as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise PublishError(one_line(exc, doing)) from None
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    try:
+        switch(build, site)
+    except OSError as exc:
+        shutil.rmtree(site, ignore_errors=True)
+        raise PublishError(one_line(exc, "switching the published site")) from None
+    return site
+
+
+def switch(build: Path, site: Path) -> None:
+    """Point _build/html at `site` in one rename, then remove every other site folder."""
+    sites = site.parent
     link = build / "html"
     if link.exists() and not link.is_symlink():  # a site from before links existed
         link.rename(sites / "previous")
@@ -29,4 +166,3 @@ def publish(html: Path, build: Path) -> Path:
     for old in sites.iterdir():
         if old != site:
             shutil.rmtree(old, ignore_errors=True)
-    return site

@@ -52,8 +52,14 @@ def _put(path: Path, data: bytes, written: set[Path]) -> None:
     path.write_bytes(data)
 
 
-def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: Path, cache: Path) -> list[dict]:
-    """Lay out the book to render: skeleton, executed notebooks, chart data, figures.json, vega bundle."""
+def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: Path, cache: Path,
+          editions=()) -> list[dict]:
+    """Lay out the book to render: skeleton, executed notebooks, chart data, figures.json, vega bundle.
+
+    Each figure in figures.json carries its chapter's released version (null when the page
+    is not a released version) and the start of its content hash, from `editions`.
+    """
+    by_name = {ed.name: ed for ed in editions}
     written: set[Path] = set()
     for f in skeleton_files(root):
         _put(stage_dir / f.relative_to(root), f.read_bytes(), written)
@@ -72,6 +78,9 @@ def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: 
                     raise RenderError(f"figure '{f['key']}' is published by both '{first[f['key']]}' and "
                                       f"'{ch.name}': compute it once and glue it from the other chapter")
                 first[f["key"]] = ch.name
+                ed = by_name.get(ch.name)
+                f["chapter_version"] = ed.released.version if ed and ed.released else None
+                f["chapter_content"] = ed.content_hash[:12] if ed else None
                 figures.append(f)
     _put(stage_dir / "_extra" / "figures.json", strict_json(figures).encode(), written)
     for path in sorted(stage_dir.rglob("*"), reverse=True):

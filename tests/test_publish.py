@@ -1,0 +1,101 @@
+"""A safe publish: one build at a time, caches that other parameters cannot poison, and a full disk
+that leaves the published site as it was."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import run_build, tree_digest
+
+
+def start_build(root: Path, *args: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(root / "scripts"))
+    return subprocess.Popen([sys.executable, "-m", "mosaic", "build", *args], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def chapter_pages(root: Path) -> list[Path]:
+    return sorted((root / "_build" / "html" / "chapters").glob("*.html"))
+
+
+def test_two_builds_at_once_publish_one_whole_site(built_copy):
+    default_figures = json.loads((built_copy / "_build" / "html" / "figures.json").read_text())
+    # Both have work to do: every chapter executes again, for the default date and for another one.
+    builds = {"latest data": start_build(built_copy, "--force"),
+              "2025-06-30": start_build(built_copy, "--as-of", "2025-06-30")}
+    done = {as_of: (p.wait(timeout=900), p.stdout.read(), p.stderr.read()) for as_of, p in builds.items()}
+    winners = [as_of for as_of, (rc, _, _) in done.items() if rc == 0]
+    assert len(winners) == 1, done
+    (loser, (rc, out, err)), = [(k, v) for k, v in done.items() if k not in winners]
+    assert rc == 75 and out == ""
+    assert re.fullmatch(r"Build not started: another build is already running in \S+ \(`python -m mosaic build "
+                        r"[^`]*`, process \d+, started [\d-]+ [\d:]+\); this one stopped without touching _build/\. "
+                        r"Run it again when that one has finished\.\n", err), err
+    # One site, wholly from the winner: every page and every figure as of its date.
+    sites = [p.name for p in (built_copy / "_build" / "sites").iterdir()]
+    assert len(sites) == 1 and (built_copy / "_build" / "html").resolve().name == sites[0]
+    for page in chapter_pages(built_copy):
+        text = page.read_text()
+        assert f"As of <strong>{winners[0]}</strong>" in text, page.name
+        assert f"As of <strong>{loser}</strong>" not in text, page.name
+    figures = json.loads((built_copy / "_build" / "html" / "figures.json").read_text())
+    if winners[0] == "2025-06-30":
+        assert figures != default_figures
+        assert all(f["as_of"] is None or f["as_of"] <= "2025-06-30" for f in figures)
+    else:
+        assert figures == default_figures
+
+
+def test_a_build_for_another_date_never_poisons_the_default_one(built_copy):
+    default_notebooks = {p: p.read_bytes() for p in (built_copy / "_build" / "executed").glob("*/notebook.ipynb")}
+    default_figures = (built_copy / "_build" / "html" / "figures.json").read_text()
+    proc = run_build(built_copy, "--as-of", "2025-06-30")
+    assert proc.returncode == 0, proc.stderr
+    assert "in _build/variants/" in proc.stdout and "[6/6]" in proc.stdout
+    assert all(p.read_bytes() == b for p, b in default_notebooks.items())
+    # Back to the default: nothing executes again, and the site is the default one again.
+    proc = run_build(built_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert "execute" not in proc.stdout.split("Plan:")[1].split("Staged")[0]
+    assert "[1/" not in proc.stdout
+    assert (built_copy / "_build" / "html" / "figures.json").read_text() == default_figures
+
+
+DISK_FULL_AFTER = """
+import errno, shutil, sys
+real, calls = shutil.copyfile, [0]
+def copyfile(src, dst, *args, **kwargs):
+    calls[0] += 1
+    if calls[0] > 25:  # the disk fills up while the new site is being copied
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+    return real(src, dst, *args, **kwargs)
+shutil.copyfile = copyfile
+from mosaic.__main__ import main
+sys.exit(main(["build"]))
+"""
+
+
+def test_a_full_disk_leaves_the_site_intact_and_says_so_in_one_line(built_copy):
+    site = built_copy / "_build" / "html"
+    before, published = tree_digest(site), site.resolve()
+    index = built_copy / "index.md"
+    index.write_text(index.read_text() + "\nOne more sentence, so that the site is published again.\n")
+    env = dict(os.environ, PYTHONPATH=str(built_copy / "scripts"))
+    proc = subprocess.run([sys.executable, "-c", DISK_FULL_AFTER], cwd=built_copy, env=env, capture_output=True,
+                          text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith("Build failed: the disk is full (no space left on device while assembling the "
+                                  "new site in _build/sites/")
+    assert proc.stderr.endswith("the published site was left as it was: free some space and build again\n")
+    assert tree_digest(site) == before and site.resolve() == published
+    assert [p.name for p in (built_copy / "_build" / "sites").iterdir()] == [published.name]  # no partial copy
+    # With space again, the same build publishes, and only then is the old copy removed.
+    proc = run_build(built_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert [p for p in (built_copy / "_build" / "sites").iterdir()] == [site.resolve()] != [published]
+    assert "One more sentence" in (site / "index.html").read_text()
