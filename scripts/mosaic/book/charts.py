@@ -53,6 +53,8 @@ class Chart:
 # into a page, the largest datasets of a chart over this size are written as CSV files beside
 # the chart's downloads and fetched by the browser when the chart draws.
 INLINE_BYTES = 100_000
+# Above this many rows a chart is drawn on a canvas: ten thousand SVG marks take seconds to lay out.
+CANVAS_ROWS = 2_000
 
 
 def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]]) -> dict:
@@ -166,11 +168,13 @@ def figure_html(chart, *, name: str, finding: str, description: str,
     """A <figure> that draws the chart with the local vega-embed bundle, with caption and links.
 
     `store` is (folder, url) where data too large to carry inline is written and read from
-    (see INLINE_BYTES); without it every row stays in the page. A chart drawing that much is
-    drawn on a canvas: ten thousand SVG marks take seconds to lay out, a canvas a fraction of one.
+    (see INLINE_BYTES); without it every row stays in the page. A chart of more than CANVAS_ROWS
+    rows is drawn on a canvas: ten thousand SVG marks take seconds to lay out, a canvas a fraction of one.
     """
     vl = spec(chart, finding=finding, description=description, sources=sources)
-    moved = move_out_large_data(vl, *store) if store is not None else []
+    many = sum(len(values) for values in vl.get("datasets", {}).values()) > CANVAS_ROWS
+    if store is not None:
+        move_out_large_data(vl, *store)
     try:
         vl = json.dumps(vl, allow_nan=False)
     except ValueError:
@@ -189,7 +193,7 @@ def figure_html(chart, *, name: str, finding: str, description: str,
         f'{label if len(downloads) == 1 else f"{label}: {html.escape(stem)}"} (CSV)</a>'
         for stem, href in downloads
     )
-    options = json.dumps({"renderer": "canvas" if moved else "svg", "actions": {"export": True, "source": False,
+    options = json.dumps({"renderer": "canvas" if many else "svg", "actions": {"export": True, "source": False,
                                                           "compiled": False, "editor": False}})
     return f"""<figure class="mosaic-chart" id="chart-{name}">
 <div class="mosaic-vega" id="vega-{name}" role="figure" aria-label="{html.escape(finding)}"></div>

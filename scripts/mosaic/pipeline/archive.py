@@ -116,6 +116,9 @@ def rewrite(page: str, *, chapter: str, target: str, assets: Assets) -> str:
             new = posixpath.relpath(resolved, target)
         return f"{attr}={quote}{html.escape(new, quote=False)}{hashmark}{frag}{quote}"
 
+    # A chart whose data is too large to sit in its page reads it from a URL inside its spec (JSON, not an
+    # attribute): point that at the version's own data folder too.
+    page = page.replace(f'"url": "../{prefix}', '"url": "data/')
     return ATTRIBUTE.sub(swap, page)
 
 
