@@ -173,7 +173,7 @@ def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
     assert "A new claim that does not hold" in page
 
 
-def test_one_new_swe_bench_row_reexecutes_coding_only(built_copy):
+def test_one_new_swe_bench_row_reexecutes_coding_and_the_chapter_that_reads_it(built_copy):
     before = {f["key"]: f for f in figures(built_copy)}
     swe = built_copy / "data" / "coding" / "swe_bench.csv"
     best = before["swe_verified_best_independent"]["value"]
@@ -183,8 +183,13 @@ def test_one_new_swe_bench_row_reexecutes_coding_only(built_copy):
     proc = run_build(built_copy)
     assert proc.returncode == 0, proc.stderr
     assert "coding: execute (data/coding/swe_bench.csv changed)" in proc.stdout
-    assert "claims: up to date" in proc.stdout and "[1/1] coding: done" in proc.stdout
+    assert "claims: up to date" in proc.stdout and "[1/2] coding: done" in proc.stdout
+    # The alignment clock reads coding's published outputs, so it runs again after coding; a SWE-bench row
+    # moves none of its figures.
+    assert "[2/2] alignment_clock: done" in proc.stdout
     after = {f["key"]: f for f in figures(built_copy)}
+    clock = [k for k, f in before.items() if f["chapter"] == "alignment_clock"]
+    assert clock and all(after[k]["value"] == before[k]["value"] for k in clock)
     assert after["swe_verified_best_independent"]["value"] == pytest.approx(best + 1.5)
     assert after["claims_checked"] == before["claims_checked"]
     # A model no vendor reported on cannot move the vendor-versus-independent gap, which pairs like with like.

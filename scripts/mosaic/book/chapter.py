@@ -32,7 +32,6 @@ class Chapter:
         self.out = context.out
         self._frames = None
         self.headline: Headline | None = None
-        self._legacy: list = []
 
     @property
     def frames(self) -> dict:
@@ -108,34 +107,12 @@ class Chapter:
         extra = "".join(f"<p class='mosaic-note'>{html.escape(n)}</p>" for n in notes)
         display(HTML(f"<div class='mosaic-edition'>{' · '.join(parts)}{extra}</div>"))
 
-    # -- LEGACY: the calls of chapters not yet moved to headline(); removed once every chapter is. --
-    def data(self, name: str):
-        return self.frames[name].copy()
-
-    def figure(self, key, value, text, *, unit, ci=None, label=""):
-        from myst_nb import glue
-
-        from ..analyses.figures import plain
-
-        glue(key, text, display=False)
-        self._legacy.append({"chapter": self.name, "key": key, "label": label, "value": plain(value), "text": text,
-                             "unit": unit, "ci_low": plain(ci[0]) if ci else None,
-                             "ci_high": plain(ci[1]) if ci else None, "ci_level": None,
-                             "as_of": self.data_as_of.isoformat() if self.data_as_of else None, "note": "",
-                             "chapter_version": self.version, "legacy": True})
-        self.out.mkdir(parents=True, exist_ok=True)
-        (self.out / "figures.json").write_text(json.dumps(self._legacy, indent=1))
-
-    def chart(self, c=None, **kw):
+    def chart(self, c: charts.Chart):
         """Draw a chart with its finding as title, a source line, a description and its data to download."""
         from IPython.display import HTML, display
 
-        if isinstance(c, charts.Chart) and c.empty:
+        if c.empty:
             return self.note(c.empty)
-        if c is None or kw:
-            data = kw["data"]
-            c = charts.Chart(c, kw["name"], kw["finding"], kw["description"],
-                             data if isinstance(data, dict) else {kw["name"]: data}, kw["sources"])
 
         table = self.frames.get("sources")
         known = set(table.source_id) if table is not None else set()

@@ -74,7 +74,7 @@ def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: 
             _put(stage_dir / "_static" / "data" / ch.name / csv.name, csv.read_bytes(), written)
         if (out / "figures.json").exists():
             for f in json.loads((out / "figures.json").read_text()):
-                if f["key"] in first and not f.get("legacy"):
+                if f["key"] in first:
                     raise RenderError(f"figure '{f['key']}' is published by both '{first[f['key']]}' and "
                                       f"'{ch.name}': compute it once and glue it from the other chapter")
                 first[f["key"]] = ch.name
