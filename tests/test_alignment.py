@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from mosaic.analyses import alignment as a
+from mosaic.analyses import alignment_clock as a
 from mosaic.analyses import coding as c
-from mosaic.book.plots import alignment as plot
+from mosaic.book.plots import alignment_clock as plot
 from mosaic.catalogue.tables import load
 from mosaic.pipeline import chapters as chapter_sources
 

@@ -299,7 +299,7 @@ def wait_for_clock_text(page, text: str) -> str:
 
 
 def test_moving_the_clock_sliders_moves_the_crossing_as_the_model_does(browser, site, built):
-    from mosaic.analyses import alignment as a
+    from mosaic.analyses import alignment_clock as a
 
     s = clock_settings(built)
     page, problems = open_page(browser, f"{site}/chapters/alignment_clock.html", site)
@@ -434,7 +434,7 @@ def test_economy_tooltips_give_the_values_in_the_data(browser, site, built):
 
 
 def test_hovering_the_clock_gives_the_models_values(browser, site, built):
-    from mosaic.analyses import alignment as a
+    from mosaic.analyses import alignment_clock as a
 
     s = clock_settings(built)
     page, problems = open_page(browser, f"{site}/chapters/alignment_clock.html", site)

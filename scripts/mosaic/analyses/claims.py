@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..catalogue.claims import written_numbers
 from ..catalogue.schema import period_end
-from .alignment import reliability
+from .alignment_clock import reliability
 from .figures import Figure, Headline, newest, sentence
 
 DATA = "data/claims/claims.csv"

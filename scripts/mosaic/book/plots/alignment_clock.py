@@ -1,7 +1,7 @@
 """The alignment clock chapter's charts, and the headings of its tables.
 
 The clock is a slider chart that works with no kernel: Vega redoes the model's arithmetic
-(mosaic.analyses.alignment: reliability, generations_to_threshold, required_p, months_until
+(mosaic.analyses.alignment_clock: reliability, generations_to_threshold, required_p, months_until
 with its floor) in the browser, starting from the chapter's settings, and prints its read-outs
 in the same words as the page.
 """
@@ -43,7 +43,7 @@ def _ms(day: dt.date) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp() * 1000)
 
 
-# The model in Vega's expression language, term by term as in analyses.alignment.months_until:
+# The model in Vega's expression language, term by term as in analyses.alignment_clock.months_until:
 # generations at least the floor long, then the shrinking gaps' sum, then the rest at the floor.
 CADENCE = f"(cadence_days / {DAYS_PER_MONTH})"
 FLOOR = f"(floor_days / {DAYS_PER_MONTH})"
