@@ -183,10 +183,10 @@ def test_one_new_swe_bench_row_reexecutes_coding_and_the_chapter_that_reads_it(b
     proc = run_build(built_copy)
     assert proc.returncode == 0, proc.stderr
     assert "coding: execute (data/coding/swe_bench.csv changed)" in proc.stdout
-    assert "claims: up to date" in proc.stdout and "[1/2] coding: done" in proc.stdout
+    assert re.search(r"\[1/\d\] coding: done", proc.stdout) and "claims: done" not in proc.stdout
     # The alignment clock reads coding's published outputs, so it runs again after coding; a SWE-bench row
     # moves none of its figures.
-    assert "[2/2] alignment_clock: done" in proc.stdout
+    assert re.search(r"\[2/\d\] alignment_clock: done", proc.stdout)
     after = {f["key"]: f for f in figures(built_copy)}
     clock = [k for k, f in before.items() if f["chapter"] == "alignment_clock"]
     assert clock and all(after[k]["value"] == before[k]["value"] for k in clock)
@@ -230,15 +230,15 @@ def test_parameters_from_the_command_line_are_stated_on_the_page(built_copy):
 
 @pytest.mark.parametrize("as_of", ["2023-06-30", "2024-06-30"])
 def test_the_claims_chapter_builds_before_the_essay_appeared(project, as_of):
-    """`--as-of` before Import AI 455: the claims page and the kernels chapter it reads build and say so.
+    """`--as-of` before Import AI 455: the claims page and the chapters it reads build and say so.
 
-    The book here holds only those two chapters (with a landing page linking them), so the test
+    The book here holds only those chapters (with a landing page linking them), so the test
     follows this chapter whatever the state of the others.
     """
-    (project / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n- file: chapters/claims\n"
-                                      "- file: chapters/kernels\n")
-    (project / "index.md").write_text("# Mosaic\n\n- [The claims, checked](chapters/claims)\n"
-                                      "- [Kernels](chapters/kernels)\n")
+    read = ["claims", "kernels", "alignment_clock", "coding"]
+    (project / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
+                                      + "".join(f"- file: chapters/{c}\n" for c in read))
+    (project / "index.md").write_text("# Mosaic\n\n" + "".join(f"- [{c}](chapters/{c})\n" for c in read))
     proc = run_build(project, "--as-of", as_of)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (project / "_build" / "html" / "chapters" / "claims.html").read_text()

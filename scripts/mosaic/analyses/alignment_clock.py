@@ -209,6 +209,11 @@ def essay_examples(claims: pd.DataFrame, sources: pd.DataFrame, as_of: dt.date |
                                       "public"]).sort_values("steps", kind="stable").reset_index(drop=True)
 
 
+def essay_output(examples: pd.DataFrame) -> pd.DataFrame:
+    """What the claims chapter checks the essay's arithmetic against, so it never computes it again."""
+    return examples[examples.public][["claim_id", "rate_pct", "steps", "found_pct"]].reset_index(drop=True)
+
+
 def at_precision_of(value: float, written: str) -> str:
     """A percentage rounded as the essay wrote its own (half up, to its last digit): 60.6379 as '60.5%' -> '60.6%'."""
     numbers = written_numbers(written)
@@ -346,6 +351,7 @@ def headline(frames: dict, params: dict) -> Headline:
 def _essay(h: Headline, claims: pd.DataFrame, sources: pd.DataFrame, as_of: dt.date | None) -> None:
     examples = essay_examples(claims, sources, as_of)
     h.tables["essay"] = examples
+    h.outputs["essay_examples"] = essay_output(examples)
     for r in examples.itertuples():
         label = (f"Reliability left after {r.steps:,} generations at {r.rate_pct:g}% per generation "
                  "(the essay's example)")
