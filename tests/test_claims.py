@@ -402,7 +402,7 @@ def test_the_status_table_draws_badges_and_notes_and_escapes_the_rest(latest):
     out = table_html(frame, args["columns"], badges=args["badges"], notes=args["notes"])
     assert "A &lt;b&gt;claim&lt;/b&gt; &amp; more<div class='mosaic-note'>Full SWE-bench (2,294 tasks)" in out
     colour = palette.STATUS["superseded"]
-    assert f"<span class='mosaic-status' style='border-color:{colour};color:{colour}'>superseded</span>" in out
+    assert f"<span class='mosaic-status' style='--status:{colour}'>superseded</span>" in out
     assert out.count("class='mosaic-status'") == len(frame)
     assert "<th>Sources say (latest report)</th>" in out and "<th>note</th>" not in out
 

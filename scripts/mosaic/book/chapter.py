@@ -133,7 +133,8 @@ class Chapter:
             links.append((stem, f"../_static/data/{self.name}/{stem}.csv"))
         display(HTML(charts.figure_html(c.chart, name=c.name, finding=c.finding, description=c.description,
                                         sources=cited, downloads=links,
-                                        store=(self.out / "data", f"../_static/data/{self.name}"))))
+                                        store=(self.out / "data", f"../_static/data/{self.name}"),
+                                        live_title=c.live_title)))
 
     def table(self, frame, columns: dict | None = None, *, missing: str = "", empty: str = "",
               badges: dict | None = None, notes: dict | None = None):

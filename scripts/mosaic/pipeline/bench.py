@@ -75,6 +75,55 @@ def page_sizes(html: Path) -> dict[str, int]:
             if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts and "v" not in p.parts}
 
 
+ASSET = re.compile(r'<(?:script|img)\b[^>]*?\ssrc="([^"]+)"'
+                   r'|<link\b(?=[^>]*\srel="(?:stylesheet|preload|icon)")[^>]*?\shref="([^"]+)"'
+                   r'|"url": "([^"]+)"')
+
+
+def assets(html: Path, page: str) -> set[str]:
+    """What a browser fetches to show `page` (site paths): its scripts, stylesheets, icons and images, and the
+    data files its charts read."""
+    found = set()
+    for m in ASSET.finditer((html / page).read_text(encoding="utf-8")):
+        url = next(g for g in m.groups() if g)
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", url):
+            continue
+        path = os.path.normpath(os.path.join(os.path.dirname(page), url.split("?")[0].split("#")[0]))
+        if (html / path).is_file():
+            found.add(path)
+    return found
+
+
+def transfer(data: bytes, name: str) -> int:
+    """Bytes on the wire: text is served compressed (gzip, as GitHub Pages does), images as they are."""
+    import gzip
+
+    return len(gzip.compress(data, 6)) if name.endswith((".html", ".js", ".css", ".csv", ".json", ".svg")) else len(data)
+
+
+def page_weights(html: Path) -> dict[str, tuple[int, int]]:
+    """Each page's transfer size without and with the assets it shares with other pages (a browser caches
+    those once for the whole book): {page: (own bytes, bytes with shared assets)}."""
+    html = html.resolve()
+    pages = [p for p in page_sizes(html)] + [p for p in ("search.html",) if (html / p).is_file()]
+    fetched = {page: assets(html, page) for page in pages}
+    uses: dict[str, int] = {}
+    for files in fetched.values():
+        for f in files:
+            uses[f] = uses.get(f, 0) + 1
+    size = {f: transfer((html / f).read_bytes(), f) for f in uses}
+    out = {}
+    for page, files in fetched.items():
+        own = transfer((html / page).read_bytes(), page) + sum(size[f] for f in files if uses[f] == 1)
+        out[page] = (own, own + sum(size[f] for f in files if uses[f] > 1))
+    return out
+
+
+def weight_lines(html: Path) -> list[str]:
+    return [f"page {page:40s} {own / 1e3:8.1f} kB without shared assets, {total / 1e3:8.1f} kB with them "
+            f"(transferred, gzip; budget 300 kB without)" for page, (own, total) in page_weights(html).items()]
+
+
 def publish_seconds(root: Path, runs: int = 5) -> float:
     """Median time to publish a built project (furnish the pages, data packages, archive, switch)."""
     from . import edition, publish
@@ -164,7 +213,8 @@ def main(root: Path, runs: int = 3, only: str | None = None) -> int:
             ran_after_row = executed(out)
             plan_lines = [ln for ln in out.splitlines() if ln.startswith("  ") and ":" in ln and "[" not in ln]
             sizes = page_sizes(copy / "_build" / "html")
-            bundle = (copy / "_build" / "html" / "_static" / "vendor" / "vega-bundle.js").stat().st_size
+            weights = weight_lines(copy / "_build" / "html")
+            bundle = sum(p.stat().st_size for p in (copy / "_build" / "html" / "_static" / "vendor").glob("vega-bundle*.js"))
             if i == runs - 1:
                 archived = archive_line(copy)
         print(f"run {i + 1}/{runs}: full {full[-1]:.1f} s, one row {one_row[-1]:.1f} s, nothing changed {noop[-1]:.2f} s",
@@ -181,6 +231,7 @@ def main(root: Path, runs: int = 3, only: str | None = None) -> int:
     print(f"shared vega bundle: {bundle / 1e6:.2f} MB (loaded once, cached by the browser)")
     for page, size in sizes.items():
         print(f"page {page:40s} {size / 1e3:8.1f} kB   (budget 1 MB)")
+    print("\n".join(weights))
     s, page, data = big_csv(root)
     print(f"{BIG_ROWS:,} more rows in {ROW_CSV}: clean full build {s:6.2f} s (budget: it builds); largest page "
           f"{page / 1e3:.1f} kB (budget 300 kB); largest data file {data / 1e6:.2f} MB, fetched when its chart draws")

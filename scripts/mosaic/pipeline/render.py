@@ -5,6 +5,7 @@ pipeline, so rendering only turns them into pages. Warnings are errors.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import subprocess
@@ -13,7 +14,13 @@ from pathlib import Path
 
 from .chapters import ChapterSource, is_notebook, toc_entries
 
-BUNDLE = "_static/vendor/vega-bundle.js"
+BUNDLE = "_static/vendor/vega-bundle.js"  # staged as vega-bundle.<content hash>.js: see bundle_path
+
+
+def bundle_path(data: bytes) -> str:
+    """Where the bundle is staged: named by its content, so a browser caches it once and a new bundle gets a
+    new name (pipeline/sphinx_assets.py puts it on the pages that draw a chart; the archive keeps the name)."""
+    return BUNDLE.replace(".js", f".{hashlib.sha256(data).hexdigest()[:16]}.js")
 
 
 def skeleton_files(root: Path) -> list[Path]:
@@ -63,7 +70,8 @@ def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: 
     written: set[Path] = set()
     for f in skeleton_files(root):
         _put(stage_dir / f.relative_to(root), f.read_bytes(), written)
-    _put(stage_dir / BUNDLE, vega_bundle(cache), written)
+    bundle = vega_bundle(cache)
+    _put(stage_dir / bundle_path(bundle), bundle, written)
     figures = []
     first: dict[str, str] = {}
     for ch in chapters:
