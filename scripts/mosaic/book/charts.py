@@ -206,11 +206,12 @@ def figure_html(chart, *, name: str, finding: str, description: str,
 
 
 def table_html(frame, columns: dict | None = None, missing: str = "", badges: dict | None = None,
-               notes: dict | None = None) -> str:
+               notes: dict | None = None, sortable: bool = False) -> str:
     """A table in the book's style; `columns` picks and names the columns shown (all, as named, if None).
 
     `badges` maps a column to {value: colour}: its cells are drawn as coloured badges (claim statuses).
     `notes` maps a column to another whose text is set in small type under it (a claim and its caveat).
+    `sortable` lets a reader sort it by any column (a button in each heading; _static/mosaic-charts.js).
     """
     escape = True
     if badges or notes:
@@ -226,8 +227,8 @@ def table_html(frame, columns: dict | None = None, missing: str = "", badges: di
     if columns is not None:
         frame = frame[list(columns)].rename(columns={k: html.escape(v) if not escape else v
                                                      for k, v in columns.items()})
-    body = frame.to_html(index=False, na_rep=missing, classes="mosaic-table", border=0, float_format=_plain_number,
-                         escape=escape)
+    body = frame.to_html(index=False, na_rep=missing, classes="mosaic-table mosaic-sortable" if sortable
+                         else "mosaic-table", border=0, float_format=_plain_number, escape=escape)
     return f"<div class='mosaic-table-wrap'>{body}</div>"
 
 
