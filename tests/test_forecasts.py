@@ -535,3 +535,13 @@ def test_a_settling_row_resolves_a_book_forecast_and_moves_the_figures(released,
     page = (root / "_build" / "html" / "chapters" / "forecasts.html").read_text()
     width = (D.fromisoformat(q["q95"]) - D.fromisoformat(q["q05"])).days  # inside the interval: its width
     assert f"{released_on.isoformat()}; interval score {width:.3g}" in page
+
+
+def test_a_sortable_table_says_so_to_the_script_that_sorts_it():
+    from mosaic.book.charts import table_html
+
+    frame = pd.DataFrame({"a": ["x", "y"], "b": [2, 1]})
+    assert "class=\"dataframe mosaic-table mosaic-sortable\"" in table_html(frame, sortable=True)
+    assert "mosaic-sortable" not in table_html(frame)
+    script = (ROOT / "_static" / "mosaic-charts.js").read_text()
+    assert "table.mosaic-sortable" in script and "aria-sort" in script

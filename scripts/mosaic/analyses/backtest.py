@@ -185,6 +185,11 @@ def metr(vintages: pd.DataFrame, view: pd.DataFrame, m: Metr, origins: list[dt.d
     return out, pd.DataFrame(windows, columns=WINDOW_COLUMNS)
 
 
+def threshold_label(name: str, minutes: float) -> str:
+    """'a work-week (40 hours)'; a name that already says its hours stays as it is ('16 hours')."""
+    return name if "hour" in name else f"{name} ({minutes / 60:g} hours)"
+
+
 def horizon_row(base: dict, origin: dt.date, model, mid: float, low: float, high: float, actual: float,
                 score) -> dict:
     """One later model's horizon against what a fit at `origin` predicted for it."""
@@ -201,7 +206,7 @@ def threshold_row(base: dict, origin: dt.date, name: str, minutes: float, dates:
     it never does within the search), against `when` it did: the release date of the first later model at or
     above it, or None."""
     early, mid, late = dates
-    row = {**base, "method": "thresholds", "target": f"{name} ({minutes / 60:g} hours)", "predicted": mid,
+    row = {**base, "method": "thresholds", "target": threshold_label(name, minutes), "predicted": mid,
            "low": early, "high": late, "log_score": None, "unit": "date"}
     if when is not None:
         lead = months_between(origin, when)

@@ -309,7 +309,7 @@ def headline(frames: dict, params: dict) -> Headline:
     _backtest_figures(h, preds, spreds, summary, scores, leads, level, as_of, used_as_of, params)
     h.tables["compare"] = (compare_windows(view, vintages, params, metr_date, origins, leads)
                            if origins and metr_date else pd.DataFrame())
-    h.tables["published"] = preds[preds["mode"] == bt.PUBLISHED].reset_index(drop=True)
+    h.tables["published"] = published_table(preds)
     h.tables["workweek"] = preds[(preds.method == "thresholds") & (preds["mode"] == bt.LATER)
                                  & (preds.interval == bt.BAND) & (preds.target == _workweek(params))] \
         .reset_index(drop=True)
@@ -325,11 +325,29 @@ def headline(frames: dict, params: dict) -> Headline:
     return h
 
 
+def published_table(preds: pd.DataFrame) -> pd.DataFrame:
+    """The book's trend refitted on what METR had published at each origin: what it said, and what came."""
+    rows = preds[(preds["mode"] == bt.PUBLISHED) & (preds.form == "exponential") & (preds.interval == bt.BAND)]
+
+    def shown(v, unit):
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return ""
+        return hours(float(v)) if unit == "minutes" else str(v)
+
+    return pd.DataFrame({
+        "origin": rows.origin, "target": rows.target,
+        "predicted": [shown(v, u) for v, u in zip(rows.predicted, rows.unit)],
+        "interval": [f"{shown(lo, u) or 'open'} to {shown(hi, u) or 'open'}"
+                     for lo, hi, u in zip(rows.low, rows.high, rows.unit)],
+        "actual": [shown(v, u) for v, u in zip(rows.actual, rows.unit)],
+        "status": rows.status}).reset_index(drop=True)
+
+
 BOOK_METHODS = {  # the book's own methods, as the charts name them
-    ("horizons", "exponential"): "METR trend: later models' horizons",
-    ("thresholds", "exponential"): "METR trend: dates a horizon is first reached",
-    ("records", None): "Saturation fits: later records",
-    ("saturation", None): "Saturation fits: months to 90% of the ceiling",
+    ("horizons", "exponential"): "METR trend: horizons",
+    ("thresholds", "exponential"): "METR trend: threshold dates",
+    ("records", None): "Saturation: later records",
+    ("saturation", None): "Saturation: months to 90%",
 }
 
 
@@ -414,7 +432,7 @@ def _month(iso: str | None) -> str:
 def _workweek(params: dict) -> str:
     """The label of the last (longest) threshold, the one no model has reached: the book's work-week."""
     name, hrs = list(params["thresholds_hours"].items())[-1]
-    return f"{name} ({hrs:g} hours)"
+    return bt.threshold_label(name, hrs * MINUTES_PER_HOUR)
 
 
 def _ledger_figures(h: Headline, rows: pd.DataFrame, judged: pd.DataFrame, as_of) -> None:

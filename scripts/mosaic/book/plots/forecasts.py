@@ -41,7 +41,7 @@ def ratio_by_lead(h: Headline) -> Chart:
     scale = _methods(points)
     one = pd.DataFrame({"y": [1.0], "label": ["actual = predicted"]})
     dots = alt.Chart(points).mark_point(filled=True, size=45, opacity=0.55).encode(
-        x=alt.X("lead_months:Q", title="Lead time: months from the origin to the outcome"),
+        x=alt.X("lead_months:Q", title="Lead time (months from the fit to the outcome)"),
         y=alt.Y("ratio:Q", scale=LOG, title="Actual ÷ predicted (log scale)"),
         color=alt.Color("method_label:N", title=None, scale=scale, legend=alt.Legend(columns=1)),
         tooltip=[alt.Tooltip("method_label:N", title="Method"), alt.Tooltip("origin:N", title="Fitted at"),
@@ -79,7 +79,7 @@ def coverage_by_lead(h: Headline) -> Chart:
     ideal = pd.DataFrame({"y": [100 * h.value("level")], "label": [f"ideal: {h.text('level')}"]})
     scale = _methods(bins)
     lines = alt.Chart(bins).mark_line(point=alt.OverlayMarkDef(filled=True, size=70)).encode(
-        x=alt.X("lead:Q", title="Lead time: months from the origin to the outcome"),
+        x=alt.X("lead:Q", title="Lead time (months from the fit to the outcome)"),
         y=alt.Y("coverage:Q", title=f"Outcomes inside the {h.text('level')} interval (%)",
                 scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("method_label:N", title=None, scale=scale, legend=alt.Legend(columns=1)),
@@ -112,10 +112,14 @@ def forms(h: Headline) -> Chart:
     domain = [f for f in FORM_COLOURS if f in set(bins.form)]
     one = pd.DataFrame({"y": [1.0], "label": ["actual = predicted"]})
     lines = alt.Chart(bins).mark_line(point=alt.OverlayMarkDef(filled=True, size=60)).encode(
-        x=alt.X("lead:Q", title="Lead time: months from the origin to the model's release"),
+        x=alt.X("lead:Q", title="Lead time (months from the fit to the model)"),
         y=alt.Y("median_ratio:Q", scale=LOG, title="Median actual ÷ predicted horizon (log scale)"),
         color=alt.Color("form:N", title="Growth form", legend=alt.Legend(columns=2),
                         scale=alt.Scale(domain=domain, range=[FORM_COLOURS[f] for f in domain])),
+        # Dashes keep a form visible where another runs on top of it (a logistic that finds no ceiling
+        # predicts what the exponential does).
+        strokeDash=alt.StrokeDash("form:N", legend=None, scale=alt.Scale(
+            domain=domain, range=[[1, 0] if f == "exponential" else [6, 3] for f in domain])),
         tooltip=[alt.Tooltip("form:N", title="Growth form"), alt.Tooltip("lead:Q", title="Lead bin (months)"),
                  alt.Tooltip("median_ratio:Q", title="Median actual ÷ predicted", format=".2f"),
                  alt.Tooltip("coverage:Q", title=f"Inside the {h.text('level')} interval (%)", format=".0f"),
@@ -129,7 +133,8 @@ def forms(h: Headline) -> Chart:
         description=(
             "Lines of the median ratio of each later frontier model's METR horizon to the horizon each growth form "
             "predicted for it (log scale), by lead time. Every form is refitted at each quarter-end on the models "
-            "released by then, with their values as METR later published them. Above 1 the form was too slow."),
+            "released by then, with their values as METR later published them. Above 1 the form was too slow. "
+            "Where the logistic form finds no ceiling its line runs on the exponential's."),
         data={"growth-forms": bins},
         sources=_sources(h, "metr"),
     )
@@ -144,7 +149,8 @@ def workweek(h: Headline) -> Chart:
     rows["high"] = rows.high.fillna(rows.predicted)
     rows = rows[["origin", "target", "predicted", "low", "high", "status"]]
     bars = alt.Chart(rows).mark_rule(color=palette.FIT, size=2, opacity=0.5).encode(
-        x=alt.X("origin:T", title="Origin: the quarter-end the trend was fitted at", axis=alt.Axis(format="%b %Y")),
+        x=alt.X("origin:T", title="Quarter-end the trend was fitted at", axis=alt.Axis(format="%b %Y"),
+                scale=alt.Scale(padding=14)),
         y=alt.Y("low:T", title="Date the trend reaches the threshold", axis=alt.Axis(format="%Y")), y2="high:T")
     dots = alt.Chart(rows).mark_point(filled=True, size=80, color=palette.FIT).encode(
         x="origin:T", y="predicted:T",
@@ -251,8 +257,8 @@ def compare(h: Headline) -> dict:
 
 def published(h: Headline) -> dict:
     return dict(frame=h.tables["published"], columns={
-        "origin": "Fitted at", "form": "Form", "interval": "Interval", "target": "Model or threshold",
-        "predicted": "Predicted", "low": "From", "high": "To", "actual": "Actual", "status": "Outcome"},
+        "origin": "Fitted at", "target": "Model or threshold", "predicted": "Predicted",
+        "interval": f"{h.text('level')} band", "actual": "Actual", "status": "Outcome"},
         empty="METR had published nothing to refit by this date.")
 
 
