@@ -370,7 +370,8 @@ def test_the_forecasts_output_holds_the_trends_threshold_dates_for_the_ledger(la
     """What make release enters into the forecast ledger: the central date and the 5% and 95% quantiles of the
     replicates' dates for each threshold, computed here from the published replicates."""
     out = latest.outputs["forecasts"]
-    assert out.key.tolist() == ["metr_workweek_date", "metr_reaches_10020_minutes"]
+    assert out.key.tolist() == ["metr_reaches_2400_minutes", "metr_reaches_10020_minutes"]
+    assert out.figure.tolist() == ["metr_workweek_date", ""]  # the work-week date is a figure of the page
     reps = latest.outputs["metr_trend_replicates"]
     central, rest = reps[reps.replicate == -1].iloc[0], reps[(reps.replicate >= 0) & (reps.slope_per_day > 0)]
     floor = latest["metr_doubling_days"].as_of  # no date before the newest value the fit used

@@ -470,10 +470,11 @@ def test_a_release_enters_the_books_forecasts_with_their_version(released):
     root = released["root"]
     header, rows = ledger_rows(root / "data" / "forecasts" / "ledger.csv")
     book = [r for r in rows if r["entered"] == "at release"]
-    assert {r["id"] for r in book} >= {"coding-metr-workweek-date-v1", "replication-mle-bench-months-to-90-v1"}
+    assert {r["id"] for r in book} == {"coding-metr-reaches-2400-minutes-v1", "coding-metr-reaches-10020-minutes-v1",
+                                       "replication-core-auto-reaches-90-v1", "replication-mle-reaches-90-v1"}
     entries = json.loads((root / "releases" / "ledger.json").read_text())["releases"]
     coding = next(v for v in entries[0]["versions"] if v["chapter"] == "coding")
-    week = next(r for r in book if r["id"] == "coding-metr-workweek-date-v1")
+    week = next(r for r in book if r["id"] == "coding-metr-reaches-2400-minutes-v1")
     assert (week["chapter"], week["chapter_version"], week["data_hash"]) == ("coding", "1", coding["data_hash"])
     assert week["made_at"] == entries[0]["date"] and week["target"].endswith("(figure metr_workweek_date)")
     # The anchor: the release saw every row, up to this last hash; the second release (kernels) added none.
@@ -518,7 +519,7 @@ def test_a_settling_row_resolves_a_book_forecast_and_moves_the_figures(released,
     before = {f["key"]: f for f in json.loads((root / "_build" / "html" / "figures.json").read_text())
               if f["chapter"] == "forecasts"}
     _, rows = ledger_rows(root / "data" / "forecasts" / "ledger.csv")
-    week = next(r for r in rows if r["id"] == "coding-metr-workweek-date-v1")
+    week = next(r for r in rows if r["id"] == "coding-metr-reaches-2400-minutes-v1")
     q = dict(part.split("=") for part in week["quantiles"].split("; "))
     released_on = D.fromisoformat(q["q05"]) + dt.timedelta(days=1)  # just inside its interval
     assert released_on < D(2026, 11, 20)  # released before the value is published
@@ -545,3 +546,56 @@ def test_a_sortable_table_says_so_to_the_script_that_sorts_it():
     assert "mosaic-sortable" not in table_html(frame)
     script = (ROOT / "_static" / "mosaic-charts.js").read_text()
     assert "table.mosaic-sortable" in script and "aria-sort" in script
+
+
+def test_a_release_enters_forecasts_once_and_keeps_a_replaced_outcome(tmp_path):
+    """The release step on its own: a version's forecasts enter with its version and data hash, an outcome the
+    data settle is recorded, and a later one from a corrected evidence row keeps the first in `superseded`."""
+    from mosaic.pipeline.ledger import Version
+
+    root = tmp_path / "book"
+    (root / "data" / "forecasts").mkdir(parents=True)
+    shutil.copy(LEDGER_CSV, root / "data" / "forecasts" / "ledger.csv")
+    executed = tmp_path / "executed"
+    (executed / "coding" / "outputs").mkdir(parents=True)
+    (executed / "forecasts" / "outputs").mkdir(parents=True)
+    made = pd.DataFrame([{"key": "metr_workweek_date", "figure": "", "target": "A work-week", "rule": "A rule",
+                          "resolver": "metr first reaches", "resolver_args": "suite=TH1.1; minutes=2400",
+                          "kind": "quantiles", "probability": None,
+                          "quantiles": "q05=2026-07-01; q50=2026-12-01; q95=2027-06-01", "unit": "date",
+                          "resolve_by": "2027-08-31", "as_of": "2026-03-03"}])
+    made.to_csv(executed / "coding" / "outputs" / "forecasts.csv", index=False)
+
+    def release(rid):
+        version = Version("coding", 3, rid, rid, "Coding", "c", "sha256:abc", "0" * 40, "")
+        return releases.Release(rid, rid, "0" * 40, versions=[version])
+
+    def settle(outcome, digest):
+        pd.DataFrame([{"id": "coding-metr-workweek-date-v3", "status": "hit", "outcome": outcome,
+                       "resolved_at": "2026-11-01", "evidence": "data/coding/metr_time_horizons.csv: model=X",
+                       "evidence_hash": digest}]).to_csv(executed / "forecasts" / "outputs" / "resolutions.csv",
+                                                         index=False)
+
+    settle("2026-10-01", "aaaa")
+    first = release("2026-11-27")
+    said = releases.record_forecasts(root, first, executed)
+    assert said == ["coding v3: 1 forecast entered", "1 outcome recorded from the data"]
+    _, rows = ledger_rows(root / "data" / "forecasts" / "ledger.csv")
+    row = rows[-1]
+    assert (row["id"], row["chapter"], row["chapter_version"], row["data_hash"], row["made_at"]) == (
+        "coding-metr-workweek-date-v3", "coding", "3", "sha256:abc", "2026-11-27")
+    assert (row["outcome"], row["recorded"], row["superseded"]) == ("2026-10-01", "2026-11-27", "")
+    assert first.forecast_anchor == {"rows": len(rows), "head": row["hash"]}
+    assert problems(root / "data" / "forecasts" / "ledger.csv") == []
+    # The same forecast is not entered again; the same outcome is not recorded again.
+    assert releases.record_forecasts(root, release("2026-11-28"), executed) == []
+    # A corrected evidence row: the new outcome is recorded and the first kept.
+    settle("2026-10-02", "bbbb")
+    assert releases.record_forecasts(root, release("2026-11-29"), executed) == ["1 outcome recorded from the data"]
+    row = ledger_rows(root / "data" / "forecasts" / "ledger.csv")[1][-1]
+    assert (row["outcome"], row["recorded"]) == ("2026-10-02", "2026-11-29")
+    assert row["superseded"] == ("2026-10-01 (resolved 2026-11-01, evidence data/coding/metr_time_horizons.csv: "
+                                 "model=X, recorded in release 2026-11-27)")
+    assert problems(root / "data" / "forecasts" / "ledger.csv") == []
+    releases.undo_forecasts(root, first)  # a failed release puts the ledger back as it found it
+    assert (root / "data" / "forecasts" / "ledger.csv").read_bytes() == LEDGER_CSV.read_bytes()

@@ -376,11 +376,11 @@ def test_the_forecasts_output_holds_each_projected_90_percent_date_for_the_ledge
     ceiling (central fit) and the 5% and 95% quantiles of its replicates, computed here from the published ones."""
     h = headline()
     out = h.outputs["forecasts"].set_index("key")
-    assert sorted(out.index) == ["core_auto_months_to_90", "mle_bench_months_to_90"]  # only projected tracks
+    assert sorted(out.index) == ["core_auto_reaches_90", "mle_reaches_90"]  # only the projected tracks
     reps = h.outputs["track_replicates"]
-    for key, track, intro, today in (("core_auto_months_to_90", "CORE-Bench Hard, automated grading", D(2024, 9, 17),
+    for key, track, intro, today in (("core_auto_reaches_90", "CORE-Bench Hard, automated grading", D(2024, 9, 17),
                                       D(2025, 12, 3)),
-                                     ("mle_bench_months_to_90", "MLE-bench, all competitions", D(2024, 10, 8),
+                                     ("mle_reaches_90", "MLE-bench, all competitions", D(2024, 10, 8),
                                       D(2026, 2, 23))):
         r = reps[reps.track == track]
         central, rest = r[r.replicate == -1].iloc[0], r[(r.replicate >= 0) & (r.b > 0)]
@@ -390,3 +390,5 @@ def test_the_forecasts_output_holds_each_projected_90_percent_date_for_the_ledge
         days = [max(D.fromordinal(int(round(intro.toordinal() + v))), today) for v in (lo, mid, hi)]
         assert out.loc[key].quantiles == f"q05={days[0]}; q50={days[1]}; q95={days[2]}"
         assert out.loc[key].resolver_args == f"track={track}; share=0.9; ceiling=human"
+    assert out.figure.to_dict() == {"core_auto_reaches_90": "core_auto_months_to_90",
+                                    "mle_reaches_90": "mle_bench_months_to_90"}

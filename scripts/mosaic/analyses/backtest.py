@@ -115,6 +115,10 @@ def metr(vintages: pd.DataFrame, view: pd.DataFrame, m: Metr, origins: list[dt.d
     released = np.array([d.toordinal() for d in ours.release_date.dt.date], dtype=float)
     minutes_now = ours.p50_minutes.to_numpy(float)
     everything = trends.frontier(ours, m.window_start)
+    # The frontier rule looks only at models released on or before each model's date, so the frontier of the
+    # models released by an origin is the whole frontier cut at the origin: computed once for the later values.
+    fitted_later = trends.frontier(ours, m.window_start, cap=m.cap_minutes)
+    fitted_days = fitted_later.release_date.dt.date
     dated = vintages[vintages.published.notna()]
     first_public = dated.published.min().date() if len(dated) else None
     empty = view.iloc[0:0]
@@ -131,9 +135,14 @@ def metr(vintages: pd.DataFrame, view: pd.DataFrame, m: Metr, origins: list[dt.d
             else:  # an undated value cannot be shown to have been public at the origin, so it is left out
                 known = as_of_view(dataset, vintages, origin).frame
                 known = known[known.published.notna()]
-            front = fit_points(known, m, origin)
-            reached = suite_rows(known, m.suite)
-            reached = reached[reached.release_date.dt.date <= origin].p50_minutes.max()
+            if mode == LATER:
+                front = fitted_later[fitted_days <= origin]
+                mask = released <= origin.toordinal()
+                reached = minutes_now[mask].max() if mask.any() else np.nan
+            else:
+                front = fit_points(known, m, origin)
+                reached = suite_rows(known, m.suite)
+                reached = reached[reached.release_date.dt.date <= origin].p50_minutes.max()
             x = trends.days(front.release_date) if len(front) else np.array([])
             todo = [(name, mins) for name, mins in (m.thresholds.items() if thresholds else ())
                     if not (pd.notna(reached) and reached >= mins)]  # already reached at the origin: no forecast

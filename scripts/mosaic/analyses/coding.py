@@ -155,14 +155,15 @@ def book_forecasts(trend: trends.Trend | None, hours: dict, suite: str, cap_hour
             beyond = (f" (beyond METR's {cap_hours:g}-hour reliability ceiling: an extrapolation)"
                       if h > cap_hours else "")
             row = forecast_rows.date_forecast(
-                "metr_workweek_date" if i == 0 else f"metr_reaches_{minutes:g}_minutes",
+                f"metr_reaches_{minutes:g}_minutes",
                 f"The date a model's METR 50% time horizon on {suite} first reaches {name} ({h:g} hours){beyond}",
                 f"The release date of the first model whose METR 50% horizon on the {suite} suite is at least "
                 f"{minutes:g} minutes, settled when METR first publishes such a value; a hit if it falls inside "
                 "the 90% interval (5% to 95%). Overdue if none by {resolve_by}.",
                 "metr first reaches", f"suite={suite}; minutes={minutes:g}",
                 (np.log(minutes) - trend.intercepts[ok]) / trend.slopes[ok],
-                (np.log(minutes) - trend.intercept) / trend.slope, as_of, not_before=as_of)
+                (np.log(minutes) - trend.intercept) / trend.slope, as_of, not_before=as_of,
+                figure="metr_workweek_date" if i == 0 else "")
             if row is not None:
                 rows.append(row)
     return pd.DataFrame(rows, columns=forecast_rows.COLUMNS)

@@ -15,8 +15,8 @@ import datetime as dt
 
 import numpy as np
 
-COLUMNS = ["key", "target", "rule", "resolver", "resolver_args", "kind", "probability", "quantiles", "unit",
-           "resolve_by", "as_of"]
+COLUMNS = ["key", "figure", "target", "rule", "resolver", "resolver_args", "kind", "probability", "quantiles",
+           "unit", "resolve_by", "as_of"]
 LEVELS = (0.05, 0.95)
 # How long after a forecast's latest date the data may take to settle it: METR measures a model
 # some weeks after its release, and benchmark results are posted after they are run.
@@ -30,9 +30,10 @@ def _day(ordinal: float) -> dt.date | None:
 
 
 def date_forecast(key: str, target: str, rule: str, resolver: str, args: str, draws: np.ndarray, central: float,
-                  as_of: dt.date | None, not_before: dt.date | None = None) -> dict | None:
+                  as_of: dt.date | None, not_before: dt.date | None = None, figure: str = "") -> dict | None:
     """A forecast of a date from a central estimate and bootstrap draws (day numbers), or None when its
-    quantiles do not rise (too few draws, or all of them on one day)."""
+    quantiles do not rise (too few draws, or all of them on one day). `key` names the forecast within its
+    chapter; `figure` is the figures.json key that shows it, where one does."""
     draws = np.asarray(draws, dtype=float)
     draws = draws[np.isfinite(draws)]
     if not len(draws):
@@ -45,7 +46,7 @@ def date_forecast(key: str, target: str, rule: str, resolver: str, args: str, dr
     if None in days or not days[0] < days[1] < days[2]:
         return None
     resolve_by = days[2] + dt.timedelta(days=GRACE_DAYS)
-    return {"key": key, "target": target, "rule": rule.format(resolve_by=resolve_by.isoformat()),
+    return {"key": key, "figure": figure, "target": target, "rule": rule.format(resolve_by=resolve_by.isoformat()),
             "resolver": resolver, "resolver_args": args, "kind": "quantiles", "probability": None,
             "quantiles": f"q05={days[0].isoformat()}; q50={days[1].isoformat()}; q95={days[2].isoformat()}",
             "unit": "date", "resolve_by": resolve_by.isoformat(), "as_of": as_of.isoformat() if as_of else None}

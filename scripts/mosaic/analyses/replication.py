@@ -398,13 +398,14 @@ def book_forecast(r: Result, params: dict) -> dict | None:
     t = (sat.logit(q) - r.fit.a_reps[ok]) / r.fit.b_reps[ok]
     start = r.introduced.toordinal()
     return forecast_rows.date_forecast(
-        MONTHS_KEY[r.track.key],
+        f"{r.track.key}_reaches_{round(q * 100)}",
         f"The date the {r.track.name} record first reaches {q:.0%} of the ceiling, {r.ceiling_basis}",
         f"The date of the first counted {r.track.name} result at or above {q:.0%} of the ceiling "
         f"({r.ceiling_basis}), settled when such a result is first published; a hit if it falls inside the 90% "
         "interval (5% to 95%). Overdue if none by {resolve_by}.",
         "benchmark first share", f"track={r.track.name}; share={q:g}; ceiling={params['ceiling']}",
-        start + t, start + (sat.logit(q) - r.fit.a) / r.fit.b, r.today, not_before=r.today)
+        start + t, start + (sat.logit(q) - r.fit.a) / r.fit.b, r.today, not_before=r.today,
+        figure=MONTHS_KEY[r.track.key])
 
 
 def track_figures(h: Headline, track: Track, r: Result | None, earlier: pd.DataFrame, params: dict) -> None:

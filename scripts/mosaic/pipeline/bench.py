@@ -180,10 +180,12 @@ def forecasts_line(root: Path, runs: int = 2) -> str:
         for keep, out in ((True, with_it), (False, without)):
             with tempfile.TemporaryDirectory(prefix="mosaic-bench-forecasts-") as tmp:
                 copy = copy_project(root, Path(tmp) / "book")
-                if not keep:
+                if not keep:  # the chapter out of the book, and the landing page's link to it made plain text
                     toc = copy / "_toc.yml"
                     toc.write_text("".join(line for line in toc.read_text().splitlines(keepends=True)
                                            if line.strip() != f"- file: chapters/{chapter}"))
+                    index = copy / "index.md"
+                    index.write_text(re.sub(rf"\[([^\]]*)\]\(chapters/{chapter}\)", r"\1", index.read_text()))
                 out.append(timed_build(copy)[0])
     full, bare = statistics.median(with_it), statistics.median(without)
     alone = analysis_seconds(root)

@@ -150,7 +150,7 @@ def record_forecasts(root: Path, release: Release, executed: Path) -> list[str]:
             continue
         added = 0
         for f in _read_csv(made)[1]:
-            target = f"{f['target']} (figure {f['key']})"
+            target = f"{f['target']} (figure {f['figure']})" if f.get("figure") else f["target"]
             if (v.chapter, target, f["quantiles"], f["probability"]) in held:
                 continue
             row = {h: "" for h in header}
