@@ -458,15 +458,18 @@ def _ledger_figures(h: Headline, rows: pd.DataFrame, judged: pd.DataFrame, as_of
         k = int(counts.get(status, 0))
         h.add(Figure(key, k, str(k), "forecasts", label, as_of=when if k else None))
     public = n - book
+    def are(k: int) -> str:
+        return f"{k} {'is' if k == 1 else 'are'}"
+
+    hits, misses = int(counts.get("hit", 0)), int(counts.get("miss", 0))
+    settled = (f"{resolved} {'has' if resolved == 1 else 'have'} resolved from the data ({hits} hit, {misses} "
+               "missed), " if resolved else "none has resolved from the data yet; ")
+    said = (f"The ledger holds {n} forecast{'s' if n != 1 else ''}: {book} of the book's own and {public} by public "
+            f"forecasters. {settled[0].upper() + settled[1:]}{are(int(counts.get('open', 0)))} open, "
+            f"{are(int(counts.get('overdue', 0)))} overdue and {int(counts.get('unresolvable as stated', 0))} cannot "
+            "be settled as stated")
     h.add(sentence("ledger_book", str(book)), sentence("ledger_public", str(public)),
-          sentence("ledger_sentence",
-                   f"The ledger holds {n} forecast{'s' if n != 1 else ''}: {book} of the book's own and {public} by "
-                   f"public forecasters. {resolved} {'has' if resolved == 1 else 'have'} resolved from the data "
-                   f"({int(counts.get('hit', 0))} hit, {int(counts.get('miss', 0))} missed), "
-                   f"{int(counts.get('open', 0))} {'is' if counts.get('open', 0) == 1 else 'are'} open, "
-                   f"{int(counts.get('overdue', 0))} {'is' if counts.get('overdue', 0) == 1 else 'are'} overdue and "
-                   f"{int(counts.get('unresolvable as stated', 0))} cannot be settled as stated"
-                   if n else "No forecast in the ledger had been made by this date"))
+          sentence("ledger_sentence", said if n else "No forecast in the ledger had been made by this date"))
 
 
 def _pace_sentence(h: Headline, pace: pd.DataFrame) -> None:
