@@ -169,7 +169,7 @@ def analysis_seconds(root: Path, chapter: str = FORECASTS, runs: int = 3) -> flo
     return statistics.median(times)
 
 
-def forecasts_line(root: Path, runs: int = 2) -> str:
+def forecasts_line(root: Path, runs: int = 3) -> str:
     """The bench line of the forecasts chapter: what it adds to a clean full build (median of clean builds
     with and without it, taken in turn so that the machine's load falls on both alike), and its analysis alone."""
     chapter = FORECASTS
