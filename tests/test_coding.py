@@ -364,3 +364,25 @@ def test_the_chapter_builds_on_an_early_date(project, as_of):
     page = (project / "_build" / "html" / "chapters" / "coding.html").read_text()
     assert f"not enough data before {as_of}" in page
     assert "Some sources do not date when they published each value (METR time horizons: 3 rows" in page
+
+
+def test_the_forecasts_output_holds_the_trends_threshold_dates_for_the_ledger(latest):
+    """What make release enters into the forecast ledger: the central date and the 5% and 95% quantiles of the
+    replicates' dates for each threshold, computed here from the published replicates."""
+    out = latest.outputs["forecasts"]
+    assert out.key.tolist() == ["metr_reaches_2400_minutes", "metr_reaches_10020_minutes"]
+    assert out.figure.tolist() == ["metr_workweek_date", ""]  # the work-week date is a figure of the page
+    reps = latest.outputs["metr_trend_replicates"]
+    central, rest = reps[reps.replicate == -1].iloc[0], reps[(reps.replicate >= 0) & (reps.slope_per_day > 0)]
+    floor = latest["metr_doubling_days"].as_of  # no date before the newest value the fit used
+    for row, hours in zip(out.itertuples(), (40, 167)):
+        at = (np.log(hours * 60) - rest.intercept) / rest.slope_per_day
+        lo, hi = np.quantile(at, [0.05, 0.95])
+        mid = (np.log(hours * 60) - central.intercept) / central.slope_per_day
+        days = [max(D.fromordinal(int(round(v))), floor) for v in (lo, mid, hi)]
+        assert row.quantiles == f"q05={days[0]}; q50={days[1]}; q95={days[2]}"
+        assert row.resolve_by == (days[2] + dt.timedelta(days=91)).isoformat()
+        assert (row.resolver, row.resolver_args, row.kind, row.unit) == (
+            "metr first reaches", f"suite=TH1.1; minutes={hours * 60}", "quantiles", "date")
+    assert out.quantiles.iloc[0].split("; ")[1] == f"q50={latest.value('metr_workweek_date')}"
+    assert headline(D(2024, 6, 30)).outputs["forecasts"].empty  # no trend, no forecast

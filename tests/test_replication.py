@@ -369,3 +369,26 @@ def test_bad_rows_are_named_by_file_line_and_column(tmp_path):
     problems, _ = check_file(d, path, "data/replication/mle_bench.csv", None)
     assert problems == ["data/replication/mle_bench.csv:2: column 'published': 2024-01-01 is before the result's "
                         "date 2024-10-08"]
+
+
+def test_the_forecasts_output_holds_each_projected_90_percent_date_for_the_ledger():
+    """What make release enters into the forecast ledger: for each track the fit projects, the date of 90% of the
+    ceiling (central fit) and the 5% and 95% quantiles of its replicates, computed here from the published ones."""
+    h = headline()
+    out = h.outputs["forecasts"].set_index("key")
+    assert sorted(out.index) == ["core_auto_reaches_90", "mle_reaches_90"]  # only the projected tracks
+    reps = h.outputs["track_replicates"]
+    for key, track, intro, today in (("core_auto_reaches_90", "CORE-Bench Hard, automated grading", D(2024, 9, 17),
+                                      D(2025, 12, 3)),
+                                     ("mle_reaches_90", "MLE-bench, all competitions", D(2024, 10, 8),
+                                      D(2026, 2, 23))):
+        r = reps[reps.track == track]
+        central, rest = r[r.replicate == -1].iloc[0], r[(r.replicate >= 0) & (r.b > 0)]
+        t = (logit(0.9) - rest.a) / rest.b  # days from introduction to 90% of the ceiling, per replicate
+        lo, hi = np.quantile(t, [0.05, 0.95])
+        mid = (logit(0.9) - central.a) / central.b
+        days = [max(D.fromordinal(int(round(intro.toordinal() + v))), today) for v in (lo, mid, hi)]
+        assert out.loc[key].quantiles == f"q05={days[0]}; q50={days[1]}; q95={days[2]}"
+        assert out.loc[key].resolver_args == f"track={track}; share=0.9; ceiling=human"
+    assert out.figure.to_dict() == {"core_auto_reaches_90": "core_auto_months_to_90",
+                                    "mle_reaches_90": "mle_bench_months_to_90"}

@@ -143,7 +143,8 @@ def run(argv: list[str]) -> int:
     s.add_argument("--port", type=int, default=8000)
     k = sub.add_parser("bench", help="measure build times and page sizes")
     k.add_argument("--runs", type=int, default=3)
-    k.add_argument("--only", choices=["archive"], help="measure only publishing with 100 archived versions")
+    k.add_argument("--only", choices=["archive", "forecasts"],
+                   help="measure only publishing with 100 archived versions, or only the forecasts chapter")
     d = sub.add_parser("deploy-check", help="before a deploy: the configured address and the archive online")
     d.add_argument("--base-url", help="the address the site is deployed at")
     d.add_argument("--online", metavar="INDEX_JSON", help="v/index.json of the site online now")

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import forecast_rows
 from . import saturation as sat
 from .figures import Figure, Headline, missing, newest, parameter, sentence, sig
 from .provenance import CITED, cite
@@ -378,10 +379,33 @@ def headline(frames: dict, params: dict) -> Headline:
         [{"track": r.track.name, "date": d.date().isoformat(), "value": float(v), "ceiling": r.ceiling,
           "ceiling_basis": r.ceiling_basis, "introduced": r.introduced.isoformat()}
          for r in results for d, v in zip(r.records.date, r.records.value)], columns=TRACK_COLUMNS)
+    h.outputs["forecasts"] = pd.DataFrame([f for f in (book_forecast(r, params) for r in results) if f],
+                                          columns=forecast_rows.COLUMNS)
     h.outputs["track_replicates"] = pd.concat(
         [r.fit.replicates().assign(track=r.track.name)[REPLICATE_COLUMNS] for r in results if r.fit.projectable]
         or [pd.DataFrame(columns=REPLICATE_COLUMNS)], ignore_index=True)
     return h
+
+
+def book_forecast(r: Result, params: dict) -> dict | None:
+    """The date a track's record reaches the saturated share, where the fit projects it: the forecast this
+    chapter enters into the ledger when it is released (central fit, 5% and 95% of its bootstrap replicates)."""
+    q = params["saturated_share"]
+    m = r.fit.months_to(q, not_before=r.today)
+    if m["kind"] != "projected":
+        return None
+    ok = r.fit.b_reps > 0
+    t = (sat.logit(q) - r.fit.a_reps[ok]) / r.fit.b_reps[ok]
+    start = r.introduced.toordinal()
+    return forecast_rows.date_forecast(
+        f"{r.track.key}_reaches_{round(q * 100)}",
+        f"The date the {r.track.name} record first reaches {q:.0%} of the ceiling, {r.ceiling_basis}",
+        f"The date of the first counted {r.track.name} result at or above {q:.0%} of the ceiling "
+        f"({r.ceiling_basis}), settled when such a result is first published; a hit if it falls inside the 90% "
+        "interval (5% to 95%). Overdue if none by {resolve_by}.",
+        "benchmark first share", f"track={r.track.name}; share={q:g}; ceiling={params['ceiling']}",
+        start + t, start + (sat.logit(q) - r.fit.a) / r.fit.b, r.today, not_before=r.today,
+        figure=MONTHS_KEY[r.track.key])
 
 
 def track_figures(h: Headline, track: Track, r: Result | None, earlier: pd.DataFrame, params: dict) -> None:

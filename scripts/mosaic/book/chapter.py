@@ -142,7 +142,8 @@ class Chapter:
 
         `empty` is said instead when the table has no rows; `badges` draws a column's values as coloured
         badges ({column: {value: colour}}, e.g. claim statuses from palette.STATUS); `notes` sets one
-        column's text in small type under another's ({"claim": "note"}).
+        column's text in small type under another's ({"claim": "note"}). A reader can sort any table by any
+        column (_static/mosaic-page.js).
         """
         from IPython.display import HTML, display
 

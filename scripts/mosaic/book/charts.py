@@ -248,6 +248,7 @@ def table_html(frame, columns: dict | None = None, missing: str = "", badges: di
 
     `badges` maps a column to {value: colour}: its cells are drawn as coloured badges (claim statuses).
     `notes` maps a column to another whose text is set in small type under it (a claim and its caveat).
+    Every table can be sorted by any column (a button in each heading; _static/mosaic-page.js).
     """
     escape = True
     if badges or notes:
@@ -266,7 +267,7 @@ def table_html(frame, columns: dict | None = None, missing: str = "", badges: di
     body = frame.to_html(index=False, na_rep=missing, classes="mosaic-table", border=0, float_format=_plain_number,
                          escape=escape)
     # A table wider than its column scrolls inside this wrapper, which a keyboard can reach (tabindex) and a
-    # screen reader names; _static/mosaic-tables.js makes its columns sortable.
+    # screen reader names; _static/mosaic-page.js makes its columns sortable.
     headings = list(columns.values()) if columns is not None else [str(c) for c in frame.columns]
     label = html.escape("Table: " + ", ".join(headings), quote=True)
     return f"<div class='mosaic-table-wrap' tabindex='0' role='region' aria-label=\"{label}\">{body}</div>"

@@ -188,7 +188,65 @@ def archive_line(copy: Path, versions: int = 100) -> str:
             f"({none:.2f} s with none, {full:.2f} s with {versions}; budget +1 s)")
 
 
+FORECASTS = "forecasts"  # the chapter whose ledger and backtests have their own budget
+
+
+def analysis_seconds(root: Path, chapter: str = FORECASTS, runs: int = 3) -> float:
+    """Median processor time of one chapter's analysis (for the forecasts chapter: its ledger and every
+    backtest) on the project's own data, in this process, handed its tables as a build hands them.
+    Processor time, not wall time: on a shared machine it does not count other programs' turns."""
+    import importlib
+
+    from ..book.context import Context
+    from .chapters import read
+    from .validate import sources_table, validate_all, write_table
+
+    source = read(root / "chapters" / f"{chapter}.md")
+    validated = validate_all(root)
+    with tempfile.TemporaryDirectory(prefix="mosaic-bench-analysis-") as tmp:
+        cache = Path(tmp)
+        tables = {name: str(write_table(validated, name, cache)) for name in source.datasets}
+        cited = validated.cited_sources(source.datasets) | set(source.extra_sources)
+        tables["sources"] = str(sources_table(validated, cited, cache)[0])
+        frames = Context(chapter, source.defaults, source.defaults, "bench", None, tables, {}, cache).frames()
+        module = importlib.import_module(f"mosaic.analyses.{chapter}")
+        times = []
+        for _ in range(runs):
+            t0 = time.process_time()
+            module.headline(frames, {**source.defaults, "as_of": None})
+            times.append(time.process_time() - t0)
+    return statistics.median(times)
+
+
+def forecasts_line(root: Path, runs: int = 3) -> str:
+    """The bench line of the forecasts chapter: what it adds to a clean full build (median of clean builds
+    with and without it, taken in turn so that the machine's load falls on both alike), and its analysis alone."""
+    chapter = FORECASTS
+    if not (root / "chapters" / f"{chapter}.md").exists():
+        return "forecasts chapter: not in this book"
+    with_it, without = [], []
+    for _ in range(runs):
+        for keep, out in ((True, with_it), (False, without)):
+            with tempfile.TemporaryDirectory(prefix="mosaic-bench-forecasts-") as tmp:
+                copy = copy_project(root, Path(tmp) / "book")
+                if not keep:  # the chapter out of the book, and the landing page's link to it made plain text
+                    toc = copy / "_toc.yml"
+                    toc.write_text("".join(line for line in toc.read_text().splitlines(keepends=True)
+                                           if line.strip() != f"- file: chapters/{chapter}"))
+                    index = copy / "index.md"
+                    index.write_text(re.sub(rf"\[([^\]]*)\]\(chapters/{chapter}\)", r"\1", index.read_text()))
+                out.append(timed_build(copy)[0])
+    full, bare = statistics.median(with_it), statistics.median(without)
+    alone = analysis_seconds(root)
+    return (f"forecast ledger and backtests  +{full - bare:5.2f} s to a clean full build (median {full:.2f} s with "
+            f"the forecasts chapter, {bare:.2f} s without; budget +3 s); the analysis alone {alone:.2f} s of "
+            "processor time")
+
+
 def main(root: Path, runs: int = 3, only: str | None = None) -> int:
+    if only == "forecasts":
+        print(forecasts_line(root))
+        return 0
     if only == "archive":
         with tempfile.TemporaryDirectory(prefix="mosaic-bench-") as tmp:
             copy = copy_project(root, Path(tmp) / "book")
@@ -228,6 +286,7 @@ def main(root: Path, runs: int = 3, only: str | None = None) -> int:
     print("plan printed after the one-row change:")
     print("\n".join(plan_lines))
     print(archived)
+    print(forecasts_line(root))
     print(f"shared vega bundle: {bundle / 1e6:.2f} MB (loaded once, cached by the browser)")
     for page, size in sizes.items():
         print(f"page {page:40s} {size / 1e3:8.1f} kB   (budget 1 MB)")
