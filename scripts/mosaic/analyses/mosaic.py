@@ -35,6 +35,8 @@ from .replication import TRACKS
 from .strands import CLIP, Reach, Strand, day, records, share_fit
 from .trends import DAYS_PER_MONTH
 
+D = dt.date
+
 MINUTES_PER_HOUR = 60
 CURVE_TOP = 1e7  # minutes: growth curves are drawn no higher (about a century of working months)
 SHARE = "share of the ceiling"
@@ -288,7 +290,9 @@ def _why_no_series(key: str, frames: dict) -> str:
                 if f is not None else "no randomised trial had been published")
     if key == "alignment":
         figs = frames.get("alignment_clock:figures")
-        n = 0 if figs is None or figs.empty else len(figs)
+        if figs is None:
+            return "this build does not read the alignment chapter"
+        n = 0 if figs.empty else len(figs)
         return (f"the alignment chapter publishes {plural(n, 'figure')}, none of them a series on a scale of "
                 "progress towards a threshold; each measurer defines its own signal")
     return "no series"
@@ -1099,9 +1103,9 @@ def _charts(h, frames, strands, params, ends, forms):
             d = pd.Timestamp(d).date()
             if not np.isfinite(p):
                 continue
-            pts.append({"key": s.key, "date": d.isoformat(), "year": decimal_year(d), "value": value_text(s, v),
-                        "progress": round(100 * min(p, CLIP), 1), "progress_true": round(100 * p, 1),
-                        "system": system or ""})
+            # The chart works out the decimal year and the clipped height from these (see plots.mosaic).
+            pts.append({"key": s.key, "date": d.isoformat(), "value": value_text(s, v),
+                        "progress": round(100 * p, 1), "system": system or ""})
         info.append({"key": s.key, "strand": s.label, "kind": s.kind, "chapter": s.chapter,
                      "began": decimal_year(s.introduced),
                      "scale": "share of the ceiling" if s.scale == "share" else "share of the log distance to the threshold",
@@ -1128,7 +1132,7 @@ def _charts(h, frames, strands, params, ends, forms):
     h.tables["strand_sources"] = pd.Series(sorted({meta.loc[s.key, "source_id"] for s in strands.values()
                                                    if s.key in shown}), dtype=object)
     eras = frames["mosaic_eras"].sort_values("era")
-    first = min((r["year"] for r in pts), default=None)
+    first = min((decimal_year(D.fromisoformat(r["date"])) for r in pts), default=None)
     rows = []
     if first is not None:
         eras_list = list(eras.itertuples())

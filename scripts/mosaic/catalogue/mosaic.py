@@ -12,6 +12,12 @@ from .schema import Column, Dataset
 
 KINDS = ("engineering", "research", "context")
 VIEWS = ("model", "researcher", "lab", "economy")
+# The strands the landing chapter knows how to read from other chapters' outputs (analyses.mosaic.build_strands);
+# the replication keys are that chapter's track keys.
+STRAND_KEYS = ("metr", "swe_verified", "mle", "core_auto", "core_manual", "paperbench", "ptb", "re_bench",
+               "kernelbench", "training_speedup", "uplift", "automation_share", "alignment")
+# The findings an objection can point to (analyses.mosaic.evidence_text).
+EVIDENCE = ("engineering_vs_research", "compute", "long_work", "better_data", "eval_design", "automating_a_job")
 
 
 def share_below_one(column: str, unit_column: str, share_unit: str):
@@ -57,7 +63,7 @@ THRESHOLDS = Dataset(
         Column("threshold", description="Short stable id"),
         Column("capability", description="The necessary capability this threshold stands for"),
         Column("kind", "category", allowed=KINDS[:2]),
-        Column("strand", description="The strand (see strands.csv) it is measured on"),
+        Column("strand", "category", allowed=STRAND_KEYS, description="The strand (see strands.csv) it is measured on"),
         Column("level", "number", required=False, min=0, description="The level that counts as met, in `unit`"),
         Column("unit", "category", allowed=(SHARE, "hours", "x")),
         Column("figure", required=False, description="chapter:key of a published figure holding the level"),
@@ -79,13 +85,13 @@ STRANDS = Dataset(
     caveats="`tasks` is left empty where a score is not a share of tasks; such a strand stays out of the common scale.",
     key=("strand",),
     columns=(
-        Column("strand", description="Short stable id used by thresholds.csv"),
+        Column("strand", "category", allowed=STRAND_KEYS, description="Short stable id used by thresholds.csv"),
         Column("label"),
         Column("chapter", description="The chapter that publishes it"),
         Column("section", required=False, description="Anchor of the chapter section that shows it"),
         Column("kind", "category", allowed=KINDS),
         Column("view", "category", allowed=VIEWS),
-        Column("variant_of", required=False,
+        Column("variant_of", "category", required=False, allowed=STRAND_KEYS,
                description="Another strand this one re-scores (counted once in totals and comparisons)"),
         Column("tasks", "number", required=False, min=1, description="Number of tasks a score is a share of"),
         Column("chance_floor", "number", required=False, min=0, max=1,
@@ -147,7 +153,8 @@ OBJECTIONS = Dataset(
         Column("objection", description="Short stable id"),
         Column("title"),
         Column("statement"),
-        Column("evidence", description="Finding the chapter computes that bears on it (see data/mosaic/README.md)"),
+        Column("evidence", "category", allowed=EVIDENCE,
+               description="Finding the chapter computes that bears on it (see data/mosaic/README.md)"),
         Column("settles", description="The observation that would settle it"),
         Column("resolve_by", "period", required=False),
         Column("source_id", "source"),

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from .chapters import ChapterSource, is_notebook, toc_entries
+from .edition import LICENCE
 
 BUNDLE = "_static/vendor/vega-bundle.js"
 
@@ -161,7 +162,9 @@ def complete_redirect(html_dir: Path) -> None:
         f"<meta http-equiv=\"Refresh\" content=\"0; url={url}\" />\n<title>Mosaic</title>\n"
         "<link rel=\"icon\" href=\"_static/favicon.svg\" />\n"
         f"<link rel=\"canonical\" href=\"{url}\" /></head>\n"
-        f"<body><p>The book starts at <a href=\"{url}\">{url}</a>.</p></body></html>\n", encoding="utf-8")
+        f"<body><p>The book starts at <a href=\"{url}\">{url}</a>.</p>\n"
+        f"<footer>Text and data: <a href=\"{LICENCE['path']}\">{LICENCE['title']}</a> ({LICENCE['name']})."
+        "</footer></body></html>\n", encoding="utf-8")
 
 
 class RenderError(Exception):

@@ -6,6 +6,7 @@ import pandas as pd
 
 from ...analyses.figures import Headline
 from .. import palette
+from ...analyses.strands import CLIP
 from ..charts import Chart
 
 LOG = alt.Scale(type="log")
@@ -29,14 +30,15 @@ def _strand_colours(info: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 
 def _eras_layer(eras: pd.DataFrame, filtered: bool):
-    """Shaded eras with their names along the top (only on a date axis)."""
+    """Shaded eras, named in the legend by the words before any colon (the description gives the rest)."""
+    eras = eras.assign(era=eras.era.str.split(":").str[0])
     base = alt.Chart(eras)
     if filtered:
         base = base.transform_filter(f"{AXIS_SWITCH} == 'date'")
     rects = base.mark_rect(opacity=0.10).encode(
         x="start:Q", x2="end:Q",
         color=alt.Color("era:N", scale=alt.Scale(domain=list(eras.era), range=ERA_COLOURS[:len(eras)]),
-                        legend=alt.Legend(title="The essay's eras", orient="bottom", columns=1, labelLimit=230)),
+                        legend=alt.Legend(title="The essay's eras", orient="bottom", columns=1, labelLimit=185)),
         tooltip=[alt.Tooltip("era:N", title="Era"), alt.Tooltip("start:Q", title="From", format=".1f"),
                  alt.Tooltip("end:Q", title="To", format=".1f")])
     return rects
@@ -44,11 +46,11 @@ def _eras_layer(eras: pd.DataFrame, filtered: bool):
 
 def table(h: Headline, name: str) -> tuple[pd.DataFrame, dict]:
     """One of the landing chapter's tables with the columns it shows and their headings: ch.table(*table(m, name))."""
-    first, last = h.text("first_year"), h.text("last_year")
+    first, last, share = h.text("first_year"), h.text("last_year"), h.text("share_of_threshold")
     headings = {
         "scoreboard": {"strand": "Strand", "view": "View", "kind": "Tasks", "introduced": "First result",
                        "launch": "At first", "latest": "Latest", "threshold": "Threshold (or ceiling)",
-                       "months": "Months to the scoreboard's share", "status": "Status"},
+                       "months": f"Months to {share} of the threshold", "status": "Status"},
         "thresholds": {"capability": "Capability", "kind": "Tasks", "strand": "Measured on", "level": "Threshold",
                        "why": "Why this level", "when": "Reached (interval)", "by_first": f"By the end of {first}",
                        "by_last": f"By the end of {last}"},
@@ -61,7 +63,7 @@ def table(h: Headline, name: str) -> tuple[pd.DataFrame, dict]:
         "overlap_table": None,
         "lobo": {"label": "Left out", "models": "Models predicted",
                  "rmse_points": "Error (percentage points, root mean square)"},
-        "kinds": {"kind": "Tasks", "strands": "Strands with a date", "median": "Median date at the scoreboard's share",
+        "kinds": {"kind": "Tasks", "strands": "Strands with a date", "median": f"Median date at {share}",
                   "rate": "Progress now (common scale)", "unknown": "Cannot be projected"},
         "views": {"view": "View", "strands": "Measured by", "says": "What it says"},
         "objections": {"objection": "Objection", "evidence": "What the book's data say",
@@ -93,12 +95,12 @@ def progress(h: Headline) -> Chart:
               scale=alt.Scale(zero=False, nice=False),
               axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True))
     colour = alt.Color("strand:N", title="Strand", scale=alt.Scale(domain=strands, range=colours),
-                       legend=alt.Legend(orient="bottom", columns=1, labelLimit=230, symbolType="circle",
+                       legend=alt.Legend(orient="bottom", columns=1, labelLimit=185, symbolType="circle",
                                          symbolOpacity=1, symbolStrokeWidth=0))
     # Months since a series began are computed in the browser from the year and the strand's first year.
     calc = {"months": "round(120 * (datum.year - datum.began)) / 10",
             "x": f"{AXIS_SWITCH} == 'date' ? datum.year : 12 * (datum.year - datum.began)"}
-    y = alt.Y("progress:Q", title="Progress towards the threshold (%)", scale=alt.Scale(domain=[0, 120]))
+    y = alt.Y("drawn:Q", title="Progress towards the threshold (%)", scale=alt.Scale(domain=[0, 120]))
     layers = []
     rules = pd.DataFrame({"y": [90, 100], "label": ["90% of the threshold", "the threshold (or ceiling)"]})
     layers.append(alt.Chart(rules).mark_rule(strokeDash=[5, 3], color=palette.THRESHOLD).encode(
@@ -117,15 +119,19 @@ def progress(h: Headline) -> Chart:
                          alt.Tooltip("low:Q", title="Band low (%)", format=".0f"),
                          alt.Tooltip("high:Q", title="Band high (%)", format=".0f")]),
         ]
-    base = alt.Chart(points).transform_lookup(lookup="key", from_=info).transform_calculate(**calc)
+    # A point's decimal year from its date, and its height drawn at most CLIP (the tooltip gives the value).
+    dated = {"year": "utcyear(toDate(datum.date)) + (utcdayofyear(toDate(datum.date)) - 1) / 365.25",
+             "drawn": f"min(datum.progress, {100 * CLIP:g})"}
+    base = alt.Chart(points).transform_lookup(lookup="key", from_=info).transform_calculate(**dated) \
+        .transform_calculate(**calc)
     layers += [
         base.mark_line(interpolate="step-after", strokeWidth=2).encode(x=x, y=y, color=colour),
         base.mark_point(filled=True, size=55).encode(
             x=x, y=y, color=colour, shape=alt.Shape("kind:N", title="Tasks", legend=alt.Legend(orient="bottom")),
             tooltip=[alt.Tooltip("strand:N", title="Strand"), alt.Tooltip("date:N", title="Date"),
                      alt.Tooltip("months:Q", title="Months since the series began", format=".1f"),
-                     alt.Tooltip("value:N", title="Record"), alt.Tooltip("progress_true:Q", title="Progress (%)",
-                                                                          format=".1f"),
+                     alt.Tooltip("value:N", title="Record"), alt.Tooltip("progress:Q", title="Progress (%)",
+                                                                     format=".1f"),
                      alt.Tooltip("scale:N", title="Scale"), alt.Tooltip("threshold:N", title="Threshold or ceiling"),
                      alt.Tooltip("system:N", title="System"), alt.Tooltip("chapter:N", title="Chapter"),
                      alt.Tooltip("source:N", title="Source")]),
@@ -147,7 +153,8 @@ def progress(h: Headline) -> Chart:
             "share of their ceiling, unbounded series as the share of the log distance from their first value to "
             f"their threshold. Dashed lines and bands are projections ({h.text('ci_level')} band). A switch below "
             "sets months since each series began on the horizontal axis; shaded columns on the date axis are the "
-            "essay's eras. Values above 120% are drawn at 120%."),
+            "essay's eras (the last: intentional again, with RL environments). Values above 120% are drawn at "
+            "120%."),
         data=data, sources=sorted(set(h.tables["strand_sources"])),
     )
 
@@ -214,9 +221,9 @@ def capability(h: Headline) -> Chart:
         return Chart.nothing("mosaic-capability", h.text("eci_verdict") + ".")
     chart = alt.Chart(models).transform_calculate(source=_quoted(h.text("capability_source"))).mark_point(
         filled=True, size=70, color=palette.FIT).encode(
-        x=alt.X("date:T", title="Release date (METR), or the model's first result",
+        x=alt.X("date:T", title="Released (or first result)",
                 axis=alt.Axis(format="%Y", tickCount="year")),
-        y=alt.Y("horizon_minutes:Q", scale=LOG, title="Equivalent METR 50% horizon (minutes, log scale)"),
+        y=alt.Y("horizon_minutes:Q", scale=LOG, title="Equivalent 50% horizon (min, log scale)"),
         tooltip=[alt.Tooltip("base_model:N", title="Base model"), alt.Tooltip("date:T", title="Date"),
                  alt.Tooltip("horizon_text:N", title="Equivalent horizon"),
                  alt.Tooltip("capability:Q", title="Capability (scale units)", format=".2f"),
@@ -239,8 +246,8 @@ def ranges(h: Headline) -> Chart:
     chart = alt.layer(
         base.mark_rule(strokeWidth=8, color=palette.FIT, opacity=0.6).encode(
             y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("horizon_low_minutes"),
-                    axis=alt.Axis(labelLimit=170)),
-            x=alt.X("horizon_low_minutes:Q", scale=LOG, title="Equivalent METR 50% horizon (minutes, log scale)"),
+                    axis=alt.Axis(labelLimit=120)),
+            x=alt.X("horizon_low_minutes:Q", scale=LOG, title="Equivalent horizon (min, log)"),
             x2="horizon_high_minutes:Q",
             tooltip=[alt.Tooltip("label:N", title="Benchmark"),
                      alt.Tooltip("horizon_low_minutes:Q", title="From (min)", format=",.2f"),
