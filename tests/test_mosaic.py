@@ -435,9 +435,12 @@ def test_the_scoreboard_has_a_row_per_strand_with_its_view_and_link(latest):
     for r in strands:
         row = board.loc[r["label"]]
         assert row.view == r["view"] and row.href == f"{r['chapter']}.html#{r['section']}"
-    assert board.loc["RE-Bench", "status"].startswith("no series: one dated comparison (2024-11-22)")
+    assert board.loc["RE-Bench", "status"].startswith("no series: one dated comparison (2024-11-22): the best agents "
+                                                      "scored 4×")
     assert "vendor-reported only" in board.loc["Training-code speedup", "status"]
     assert board.loc["METR 50% time horizon", "threshold"] == "167 hours"
+    assert board.loc["METR 50% time horizon", "threshold_source"] == "Kwa et al. (METR)"
+    assert board.loc["PostTrainBench v1", "threshold_source"] == "Rank et al. (arXiv 2603.08640)"
 
 
 def test_the_four_views_say_where_evidence_is_missing(latest):

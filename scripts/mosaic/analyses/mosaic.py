@@ -161,12 +161,12 @@ def build_strands(frames: dict, params: dict) -> dict[str, Strand]:
             _automation(s, frames)
         else:
             s.why = _why_no_series(row.strand, frames)
+        on = thresholds[(thresholds.strand == s.key)].sort_values("role", kind="stable")  # default first
+        s.threshold_source = on.source_id.iloc[0] if len(on) else row.source_id
         if s.scale == "log" and s.series:
-            default = thresholds[(thresholds.strand == s.key) & (thresholds.role == "default")]
+            default = on[on.role == "default"]
             if len(default):
-                t = default.iloc[0]
-                s.threshold, s.threshold_text, _ = level_of(t, frames, s)
-                s.threshold_source = t.source_id
+                s.threshold, s.threshold_text, _ = level_of(default.iloc[0], frames, s)
         out[s.key] = s
     return out
 
@@ -276,31 +276,32 @@ def _why_no_series(key: str, frames: dict) -> str:
         if human is not None:
             parts.append(f"the experts scored {human['text']} the agents' at 32 hours")
         when = newest(as_of_of(ai), as_of_of(human))
-        return (f"one dated comparison ({when.isoformat()}), no series: " + " and ".join(parts))
+        return f"one dated comparison ({when.isoformat()}): " + " and ".join(parts)
     if key == "kernelbench":
         n = figure(frames, "kernels:kernel_results")
         fam = figure(frames, "kernels:kernel_families")
         if n is None:
             return "no kernel-writing result had been published"
         return (f"{n['text']} results on {fam['text'] if fam else 'several'} hardware families, with metrics, "
-                "baselines and task subsets that differ from row to row: no comparable series")
+                "baselines and task subsets that differ from row to row")
     if key == "uplift":
         f = figure(frames, "economy:time_trials")
-        return (f"{f['text']} randomised trials measure different tools, tasks and people: no series"
+        return (f"{f['text']} randomised trials measure different tools, tasks and people"
                 if f is not None else "no randomised trial had been published")
     if key == "alignment":
         figs = frames.get("alignment_clock:figures")
         if figs is None:
             return "this build does not read the alignment chapter"
         n = 0 if figs.empty else len(figs)
-        return (f"the alignment chapter publishes {plural(n, 'figure')}, none of them a series on a scale of "
-                "progress towards a threshold; each measurer defines its own signal")
+        return (f"the alignment chapter publishes {plural(n, 'figure')}, none of them a series of progress "
+                "towards a threshold; each measurer defines its own signal")
     return "no series"
 
 
 # -- Scoreboard --------------------------------------------------------------------------------
-def scoreboard(strands: dict[str, Strand], params: dict, ends: dict[int, dt.date]) -> tuple[pd.DataFrame, dict]:
-    """One row per strand, and each strand's reach of 90% of its threshold."""
+def scoreboard(strands: dict[str, Strand], params: dict, ends: dict[int, dt.date],
+               publishers: dict[str, str]) -> tuple[pd.DataFrame, dict]:
+    """One row per strand, and each strand's reach of 90% of its threshold, with the threshold's source."""
     share, level = params["share_of_threshold"], params["ci_level"]
     rows, reaches = [], {}
     for s in strands.values():
@@ -332,7 +333,7 @@ def scoreboard(strands: dict[str, Strand], params: dict, ends: dict[int, dt.date
             "introduced": s.introduced.isoformat() if s.introduced else "",
             "launch": value_text(s, s.first) if s.series else "",
             "latest": f"{value_text(s, s.latest)} ({s.today.isoformat()})" if s.series else "",
-            "threshold": threshold, "threshold_source": s.threshold_source if s.scale == "log" else "",
+            "threshold": threshold, "threshold_source": publishers.get(s.threshold_source, "") if has_threshold else "",
             "months": months_text,
             "status": status + (f" (re-scores {strands[s.variant_of].label}; counted once)" if s.variant_of
                                 and s.variant_of in strands else "") + ("; vendor-reported only" if s.vendor_only
@@ -465,7 +466,8 @@ def headline(frames: dict, params: dict) -> Headline:
           parameter("last_year", years[-1], str(years[-1]), "Last target year"))
 
     strands = build_strands(frames, params)
-    board, reaches = scoreboard(strands, params, ends)
+    src = frames["sources"]
+    board, reaches = scoreboard(strands, params, ends, dict(zip(src.source_id, src.publisher)))
     h.tables["scoreboard"] = board
     used = [s for s in strands.values() if s.series]
     newest_data = newest(*(s.today for s in used)) if used else None
@@ -620,6 +622,7 @@ def _model(h, frames, strands, params, ends, as_of):
         trows.append({"capability": x.capability, "kind": x.kind,
                       "strand": x.strand.label if x.strand is not None else x.id, "level": x.text,
                       "why": x.why, "source_id": x.source,
+                      "source": dict(zip(frames["sources"].source_id, frames["sources"].publisher)).get(x.source, ""),
                       "when": (f"reached {month(r.date)}" if r.kind == "observed" else
                                f"{month(r.date)} ({span(lo, hi)})" if r.kind == "projected" else
                                f"cannot project: {r.why}"),

@@ -50,9 +50,11 @@ def table(h: Headline, name: str) -> tuple[pd.DataFrame, dict]:
     headings = {
         "scoreboard": {"strand": "Strand", "view": "View", "kind": "Tasks", "introduced": "First result",
                        "launch": "At first", "latest": "Latest", "threshold": "Threshold (or ceiling)",
+                       "threshold_source": "Its source",
                        "months": f"Months to {share} of the threshold", "status": "Status"},
         "thresholds": {"capability": "Capability", "kind": "Tasks", "strand": "Measured on", "level": "Threshold",
-                       "why": "Why this level", "when": "Reached (interval)", "by_first": f"By the end of {first}",
+                       "why": "Why this level", "source": "Source", "when": "Reached (interval)",
+                       "by_first": f"By the end of {first}",
                        "by_last": f"By the end of {last}"},
         "forms": {"form": "Growth form", "reaches": "Reaches the threshold (interval)",
                   "never_share": "Fits that never reach it", "p_first": f"By {first}", "p_last": f"By {last}",
@@ -95,7 +97,7 @@ def progress(h: Headline) -> Chart:
               scale=alt.Scale(zero=False, nice=False),
               axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True))
     colour = alt.Color("strand:N", title="Strand", scale=alt.Scale(domain=strands, range=colours),
-                       legend=alt.Legend(orient="bottom", columns=1, labelLimit=185, symbolType="circle",
+                       legend=alt.Legend(orient="bottom", columns=1, labelLimit=200, symbolType="circle",
                                          symbolOpacity=1, symbolStrokeWidth=0))
     # Months since a series began are computed in the browser from the year and the strand's first year.
     calc = {"months": "round(120 * (datum.year - datum.began)) / 10",
