@@ -595,3 +595,12 @@ def test_the_landing_chapter_builds_at_early_dates(tmp_path):
                    if f["chapter"] == "mosaic"]
         assert figures and all(f["as_of"] is None or f["as_of"] <= as_of for f in figures)
         assert {f["key"]: f["value"] for f in figures}["mosaic_p_2027"] is None
+
+
+def test_a_probabilitys_value_lies_in_its_range_across_forms(latest):
+    for y in (2027, 2028):
+        f = latest[f"mosaic_p_{y}"]
+        if f.ci:
+            assert f.ci[0] <= f.value <= f.ci[1]
+        if "at most" in f.text:  # an upper bound is rounded up, never down
+            assert float(f.text.removeprefix("at most ").rstrip("%")) >= f.value

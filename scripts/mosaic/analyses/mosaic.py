@@ -587,7 +587,7 @@ def _model(h, frames, strands, params, ends, as_of):
             if part["p"][y] is None:
                 h.add(missing(k2, l2, "%", as_of, f"no {kind} threshold could be projected"))
             else:
-                h.add(Figure(k2, round(100 * part["p"][y]), p_text(part, y), "%", l2, as_of=when,
+                h.add(Figure(k2, round(100 * part["p"][y], 1), p_text(part, y), "%", l2, as_of=when,
                              note="An upper bound" if part["unknown"] else ""))
         if p is None:
             h.add(missing(key, label, "%", as_of, "no threshold's strand could be projected"),
@@ -596,11 +596,12 @@ def _model(h, frames, strands, params, ends, as_of):
             continue
         spread = [v["p"][y] for v in per_form.values() if v["p"][y] is not None]
         lo, hi = (min(spread), max(spread)) if spread else (None, None)
-        ci = (round(100 * lo), round(100 * hi)) if lo is not None and round(100 * lo) < round(100 * hi) else None
+        ci = (round(100 * lo, 1), round(100 * hi, 1)) if lo is not None and round(100 * lo, 1) < round(100 * hi, 1) \
+            else None
         note = ("An upper bound: " + ", ".join(x.capability for x in result["unknown"]) + " could not be projected. "
                 if result["unknown"] else "") + ("The interval is the range across growth forms of the METR horizon."
                                                  if ci else "")
-        h.add(Figure(key, round(100 * p), p_text(result, y), "%", label, ci=ci, as_of=when, note=note.strip()),
+        h.add(Figure(key, round(100 * p, 1), p_text(result, y), "%", label, ci=ci, as_of=when, note=note.strip()),
               sentence(f"p_{y}_range", f"{pct(lo)} to {pct(hi)} across growth forms" if ci else
                        "the same under every growth form" if spread else "one growth form only"))
         rows.append({"year": y, "p": round(p, 4), "low": None if lo is None else round(lo, 4),
@@ -656,7 +657,7 @@ def _model(h, frames, strands, params, ends, as_of):
                    "Too few METR measurements to compare growth forms (50% horizon, minutes, log scale)"),
           sentence("threshold_month", metr.text if metr is not None else "no threshold"),
           parameter("mosaic_threshold_minutes", metr.level if metr is not None and metr.level else None,
-                    duration(metr.level) if metr is not None and metr.level else "none",
+                    metr.text if metr is not None and metr.level else "none",
                     "Long-horizon engineering threshold in minutes"))
     h.add(sentence("forms_weighted", "weighted by the forecast ledger's backtests" if weights else
                    "shown apart: the forecast ledger has not yet scored them"))
