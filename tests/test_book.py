@@ -162,7 +162,10 @@ def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
     assert "claims: execute (data/claims/claims.csv changed)" in proc.stdout
     assert "coding: execute (data/claims/claims.csv changed)" in proc.stdout  # Cotra's forecast
     assert "alignment_clock: execute (data/claims/claims.csv changed)" in proc.stdout  # the essay's arithmetic
-    assert "[3/3]" in proc.stdout
+    # The landing chapter waits for the chapters it reads, and runs only if what they publish changed.
+    assert "mosaic: after coding, alignment_clock, if what they publish changes" in proc.stdout
+    ran = {line.split("] ")[1].split(":")[0] for line in proc.stdout.splitlines() if line.strip().startswith("[")}
+    assert {"claims", "coding", "alignment_clock"} <= ran <= {"claims", "coding", "alignment_clock", "mosaic"}
     after = {f["key"]: f for f in figures(built_copy)}
     # 7x rounds to 7x, not the claimed 10x: one more claim, and one more discrepant one.
     assert after["claims_discrepant"]["value"] == before["claims_discrepant"]["value"] + 1
@@ -173,7 +176,7 @@ def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
     assert "A new claim that does not hold" in page
 
 
-def test_one_new_swe_bench_row_reexecutes_coding_and_the_chapter_that_reads_it(built_copy):
+def test_one_new_swe_bench_row_reexecutes_coding_and_the_chapters_that_read_it(built_copy):
     before = {f["key"]: f for f in figures(built_copy)}
     swe = built_copy / "data" / "coding" / "swe_bench.csv"
     best = before["swe_verified_best_independent"]["value"]
@@ -185,8 +188,8 @@ def test_one_new_swe_bench_row_reexecutes_coding_and_the_chapter_that_reads_it(b
     assert "coding: execute (data/coding/swe_bench.csv changed)" in proc.stdout
     assert re.search(r"\[1/\d\] coding: done", proc.stdout) and "claims: done" not in proc.stdout
     # The alignment clock reads coding's published outputs, so it runs again after coding; a SWE-bench row
-    # moves none of its figures.
-    assert re.search(r"\[2/\d\] alignment_clock: done", proc.stdout)
+    # moves none of its figures. The landing chapter reads every SWE-bench score coding publishes.
+    assert re.search(r"\] alignment_clock: done", proc.stdout) and re.search(r"\] mosaic: done", proc.stdout)
     after = {f["key"]: f for f in figures(built_copy)}
     clock = [k for k, f in before.items() if f["chapter"] == "alignment_clock"]
     assert clock and all(after[k]["value"] == before[k]["value"] for k in clock)
@@ -268,8 +271,8 @@ def test_a_failing_chapter_leaves_the_published_site_unchanged(built_copy):
 def test_a_render_warning_fails_the_build_and_keeps_the_site(built_copy):
     site = built_copy / "_build" / "html"
     before = tree_digest(site)
-    index = built_copy / "index.md"
-    index.write_text(index.read_text() + "\nSee [a missing page](chapters/missing).\n")
+    page = built_copy / "changelog.md"
+    page.write_text(page.read_text() + "\nSee [a missing page](chapters/missing).\n")
     proc = run_build(built_copy)
     assert proc.returncode != 0
     assert "jupyter-book build failed" in proc.stderr and "missing" in proc.stderr

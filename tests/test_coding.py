@@ -386,3 +386,20 @@ def test_the_forecasts_output_holds_the_trends_threshold_dates_for_the_ledger(la
             "metr first reaches", f"suite=TH1.1; minutes={hours * 60}", "quantiles", "date")
     assert out.quantiles.iloc[0].split("; ")[1] == f"q50={latest.value('metr_workweek_date')}"
     assert headline(D(2024, 6, 30)).outputs["forecasts"].empty  # no trend, no forecast
+
+
+def test_other_chapters_read_every_model_and_every_swe_bench_score(latest):
+    """The outputs the landing chapter reads: every TH1.1 model (not only the frontier), and SWE-bench as reported."""
+    models = latest.outputs["metr_models"].set_index("model")
+    # Claude 3 Opus is below the frontier, so only this output carries it; Opus 4.6 as corrected on 2026-03-03.
+    assert "Claude 3 Opus" in models.index and "Claude 3 Opus" not in set(latest.outputs["metr_frontier"].model)
+    assert models.loc["Claude Opus 4.6", "p50_minutes"] == pytest.approx(718.8, abs=0.05)
+    th11 = {r["model"] for r in raw_rows("metr_time_horizons.csv") if r["suite"] == "TH1.1"}
+    assert set(models.index) == th11
+    scores = latest.outputs["swe_scores"]
+    assert len(scores) == len(raw_rows("swe_bench.csv"))
+    mythos = scores[(scores.model == "Claude Mythos Preview") & (scores.split == "Verified")]
+    assert mythos.percent_resolved.tolist() == [93.9] and mythos.reported_by.tolist() == ["vendor"]
+    records = latest.outputs["swe_records"]
+    verified = records[records.split == "Verified"]
+    assert list(verified.best) == sorted(verified.best) and verified.best.is_unique

@@ -344,6 +344,21 @@ def swe_points(swe: pd.DataFrame) -> pd.DataFrame:
                  "reported", "row_type", "source_id", *CITED]].reset_index(drop=True)
 
 
+def swe_scores(swe: pd.DataFrame) -> pd.DataFrame:
+    """Every SWE-bench score for other chapters: the system, the model it names (if any), split and who reported it."""
+    rows = swe.sort_values(["date", "system"], kind="stable")
+    return pd.DataFrame({"date": rows.date.dt.date.astype(str), "system": rows.system, "model": rows.model,
+                         "split": rows.split, "percent_resolved": rows.percent_resolved,
+                         "reported_by": rows.reported_by}).reset_index(drop=True)
+
+
+def metr_models(horizons: pd.DataFrame, suite: str) -> pd.DataFrame:
+    """Every model of one suite with its 50% horizon as public on the book's date (frontier or not)."""
+    rows = in_suite(horizons, suite).sort_values(["release_date", "model"], kind="stable")
+    return pd.DataFrame({"model": rows.model, "release_date": rows.release_date.dt.date.astype(str),
+                         "p50_minutes": rows.p50_minutes}).reset_index(drop=True)
+
+
 def best_by(swe: pd.DataFrame, split: str, reported_by: str) -> pd.Series | None:
     """The highest score on `split` reported by `reported_by`, or None when there is none yet."""
     rows = swe[(swe.split == split) & (swe.reported_by == reported_by)]
@@ -429,6 +444,7 @@ def headline(frames: dict, params: dict) -> Headline:
     h.outputs["metr_trend_replicates"] = (trend.replicates() if trend is not None else
                                           pd.DataFrame(columns=["replicate", "slope_per_day", "intercept"]))
     h.outputs["forecasts"] = book_forecasts(trend, params["thresholds_hours"], suite, cap, fitted_as_of)
+    h.outputs["metr_models"] = metr_models(horizons, suite)
     _swe(h, cite(frames["swe_bench"], sources), params.get("swe_split", "Verified"), as_of)
     _prose(h, front, trend, suite, start, as_of)
     return h
@@ -662,6 +678,8 @@ def _swe(h, swe, split, as_of):
     h.tables["swe"] = swe_points(swe)
     rec = best_so_far(swe)
     h.tables["swe_records"] = rec
+    h.outputs["swe_records"] = rec
+    h.outputs["swe_scores"] = swe_scores(swe)
     top = rec[rec.split == split]
     h.add(sentence("swe_record_finding",
                    f"The SWE-bench {split} leaderboard record rose to {top.best.iloc[-1]:g}% by "

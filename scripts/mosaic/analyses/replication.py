@@ -21,9 +21,11 @@ The rules, each stated on the page:
   measured on the same tasks where one exists (PostTrainBench's official instruct models).
 
 Outputs for other chapters: `tracks` (one row per record point: track, date, value,
-ceiling, ceiling_basis, introduced) and `track_replicates` (track, replicate, a, b: the
+ceiling, ceiling_basis, introduced), `track_replicates` (track, replicate, a, b: the
 logistic fit logit(value / ceiling) = a + b * days since introduced, replicate -1 the
-central fit, the others its bootstrap replicates), per track with a fit.
+central fit, the others its bootstrap replicates), per track with a fit, and `entries`
+(every entry of every track: system, date, value, share of the ceiling, and whether it
+set a record, counted, or why it was left out).
 """
 from __future__ import annotations
 
@@ -381,6 +383,9 @@ def headline(frames: dict, params: dict) -> Headline:
          for r in results for d, v in zip(r.records.date, r.records.value)], columns=TRACK_COLUMNS)
     h.outputs["forecasts"] = pd.DataFrame([f for f in (book_forecast(r, params) for r in results) if f],
                                           columns=forecast_rows.COLUMNS)
+    entries = h.tables["entries"]
+    h.outputs["entries"] = (entries[["track", "system", "date", "value", "share", "status"]] if len(entries)
+                            else pd.DataFrame(columns=["track", "system", "date", "value", "share", "status"]))
     h.outputs["track_replicates"] = pd.concat(
         [r.fit.replicates().assign(track=r.track.name)[REPLICATE_COLUMNS] for r in results if r.fit.projectable]
         or [pd.DataFrame(columns=REPLICATE_COLUMNS)], ignore_index=True)

@@ -137,19 +137,20 @@ class Chapter:
                                         live_title=c.live_title)))
 
     def table(self, frame, columns: dict | None = None, *, missing: str = "", empty: str = "",
-              badges: dict | None = None, notes: dict | None = None):
+              badges: dict | None = None, notes: dict | None = None, links: dict | None = None):
         """Show a table; `columns` maps the columns to show to their headings.
 
         `empty` is said instead when the table has no rows; `badges` draws a column's values as coloured
         badges ({column: {value: colour}}, e.g. claim statuses from palette.STATUS); `notes` sets one
-        column's text in small type under another's ({"claim": "note"}). A reader can sort any table by any
-        column (_static/mosaic-page.js).
+        column's text in small type under another's ({"claim": "note"}); `links` makes a column's cells
+        links to the relative address in another column ({"strand": "href"}). A reader can sort any table by
+        any column (_static/mosaic-page.js).
         """
         from IPython.display import HTML, display
 
         if empty and len(frame) == 0:
             return self.note(empty)
-        display(HTML(charts.table_html(frame, columns, missing, badges, notes)))
+        display(HTML(charts.table_html(frame, columns, missing, badges, notes, links)))
 
     def note(self, text: str):
         """Show a short note in place of a chart or table, e.g. when no data existed by as_of."""

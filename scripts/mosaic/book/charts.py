@@ -243,15 +243,16 @@ def figure_html(chart, *, name: str, finding: str, description: str,
 
 
 def table_html(frame, columns: dict | None = None, missing: str = "", badges: dict | None = None,
-               notes: dict | None = None) -> str:
+               notes: dict | None = None, links: dict | None = None) -> str:
     """A table in the book's style; `columns` picks and names the columns shown (all, as named, if None).
 
     `badges` maps a column to {value: colour}: its cells are drawn as coloured badges (claim statuses).
     `notes` maps a column to another whose text is set in small type under it (a claim and its caveat).
     Every table can be sorted by any column (a button in each heading; _static/mosaic-page.js).
+    `links` maps a column to another holding a relative address: its cells link there.
     """
     escape = True
-    if badges or notes:
+    if badges or notes or links:
         frame, escape = frame.copy(), False
         for name in frame.columns:
             if name in (badges or {}):
@@ -261,6 +262,9 @@ def table_html(frame, columns: dict | None = None, missing: str = "", badges: di
         for name, under in (notes or {}).items():
             frame[name] = [f"{v}<div class='mosaic-note'>{n}</div>" if isinstance(n, str) and n else v
                            for v, n in zip(frame[name], frame[under])]
+        for name, href in (links or {}).items():
+            frame[name] = [f"<a href='{h}'>{v}</a>" if isinstance(h, str) and h else v
+                           for v, h in zip(frame[name], frame[href])]
     if columns is not None:
         frame = frame[list(columns)].rename(columns={k: html.escape(v) if not escape else v
                                                      for k, v in columns.items()})

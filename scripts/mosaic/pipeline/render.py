@@ -6,13 +6,16 @@ pipeline, so rendering only turns them into pages. Warnings are errors.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from .chapters import ChapterSource, is_notebook, toc_entries
+from .edition import LICENCE
 
 BUNDLE = "_static/vendor/vega-bundle.js"  # staged as vega-bundle.<content hash>.js: see bundle_path
 
@@ -107,8 +110,27 @@ def strict_json(figures: list[dict]) -> str:
     return json.dumps(figures, indent=1, allow_nan=False)
 
 
+def remove_stale_pages(stage_dir: Path, html_dir: Path) -> None:
+    """Delete rendered pages whose document is no longer in the book.
+
+    Sphinx never deletes the page of a removed document, and writes the index.html that
+    redirects to the book's root only when no index.html exists: without this, a page dropped
+    from _toc.yml (or the old landing page, when another became the root) would be published on.
+    """
+    if not html_dir.is_dir():
+        return
+    for page in sorted(html_dir.rglob("*.html")):
+        rel = page.relative_to(html_dir)
+        if rel.parts[0].startswith("_") or rel.as_posix() in ("genindex.html", "search.html"):
+            continue
+        source = stage_dir / rel.with_suffix("")
+        if not any(source.with_suffix(suffix).exists() for suffix in (".md", ".ipynb")):
+            page.unlink()
+
+
 def render(stage_dir: Path, out_dir: Path, echo=print) -> Path:
     """Run jupyter-book on the staged book; warnings are errors. Returns the html folder."""
+    remove_stale_pages(stage_dir, out_dir / "_build" / "html")
     # Sphinx 7.4 neither overwrites a static file it copied before nor copies at all when no page changed:
     # put edited static files (html_static_path is _static) in place ourselves.
     built = out_dir / "_build" / "html" / "_static"
@@ -125,7 +147,32 @@ def render(stage_dir: Path, out_dir: Path, echo=print) -> Path:
         lines = (proc.stderr + proc.stdout).splitlines()
         found = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln] or lines[-30:]
         raise RenderError(f"jupyter-book build failed (exit {proc.returncode}):\n" + "\n".join(found[:40]))
+    complete_redirect(out_dir / "_build" / "html")
     return out_dir / "_build" / "html"
+
+
+REDIRECT = re.compile(r'^<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*$')
+
+
+def complete_redirect(html_dir: Path) -> None:
+    """The index.html that sends a reader to the book's root page, as a whole page with the book's icon.
+
+    When the root page is not index, Sphinx writes index.html as one bare <meta> line: a browser then
+    asks for /favicon.ico, which the site does not have, before it moves on.
+    """
+    index = html_dir / "index.html"
+    found = REDIRECT.match(index.read_text(encoding="utf-8")) if index.is_file() else None
+    if not found:
+        return
+    url = html.escape(found.group(1))
+    index.write_text(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\" />\n"
+        f"<meta http-equiv=\"Refresh\" content=\"0; url={url}\" />\n<title>Mosaic</title>\n"
+        "<link rel=\"icon\" href=\"_static/favicon.svg\" />\n"
+        f"<link rel=\"canonical\" href=\"{url}\" /></head>\n"
+        f"<body><p>The book starts at <a href=\"{url}\">{url}</a>.</p>\n"
+        f"<footer>Text and data: <a href=\"{LICENCE['path']}\">{LICENCE['title']}</a> ({LICENCE['name']})."
+        "</footer></body></html>\n", encoding="utf-8")
 
 
 class RenderError(Exception):
