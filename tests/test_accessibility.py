@@ -8,6 +8,7 @@ heavy scripts load only where they are needed.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -142,10 +143,8 @@ LAYOUT = r"""() => {
 
 LAYOUT_WIDTHS = pytest.mark.parametrize("width", [1280, ZOOMED, 390],
                                         ids=["desktop", "desktop-at-200%-zoom", "phone"])
-# The alignment clock's charts are drawn by the chapter itself, on the legacy API, while they move to
-# book/plots/alignment.py; until then, on a phone and zoomed, a fixed-width panel's axis label runs past its
-# edge, the clock's read-out is cut short and the forecasts' axis title and legend title are clipped.
-# strict: once its plots fit, this fails as a reminder to fold the page back into the test above.
+# The alignment clock's page has its own test: its four charts (a slider chart whose read-out wraps to the plot,
+# panels as wide as their box, forecasters' names in lines) are where clipping was found last.
 ALIGNMENT = "chapters/alignment_clock.html"
 
 
@@ -167,11 +166,7 @@ def test_nothing_is_wider_than_its_column_or_clipped(browser, site, built, width
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width", [pytest.param(1280, id="desktop"), pytest.param(ZOOMED, marks=pytest.mark.xfail(strict=True, reason=(
-    "the alignment clock's own plots: a fixed-width panel's last axis label")), id="desktop-at-200%-zoom"),
-    pytest.param(390, marks=pytest.mark.xfail(strict=True, reason=(
-        "the alignment clock's own plots: read-out text cut short, panel axis label, forecasts' titles")),
-        id="phone")])
+@LAYOUT_WIDTHS
 def test_nothing_on_the_alignment_clock_page_is_clipped(browser, site, built, width):
     assert clipped(browser, site, [ALIGNMENT], width) == []
 
@@ -306,6 +301,37 @@ def test_the_titles_of_slider_charts_follow_the_sliders(browser, site, built, wi
     context.close()
 
 
+def clock_title(p: float, n: int, when: dt.date, pace: str) -> str:
+    """The clock's title, the alignment chapter's finding, written out here: T = 90% at the page's settings."""
+    return (f"A technique {p * 100:g}% reliable per generation falls below 90% after {n:,} generations, around "
+            f"{when.strftime('%B %Y')} {pace}")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_clock_title_follows_its_sliders(browser, site, built, width):
+    # By hand from the page's settings (tests/test_alignment.py): the clock starts on 5 February 2026 with one
+    # generation every 56 days. 0.999 ** n < 0.9 first at n = 106 (ln 0.9 / ln 0.999 = 105.3); 0.995 ** n at
+    # n = 22 (21.02). A generation every 365 days instead: 22 of them.
+    start, day = dt.date(2026, 2, 5), dt.timedelta(days=1)
+    context, page, problems = open_in_mode(browser, f"{site}/chapters/alignment_clock.html", site, width, "light")
+    expected = clock_title(0.999, 106, start + 106 * 56 * day, "at today's pace")
+    assert expected == "A technique 99.9% reliable per generation falls below 90% after 106 generations, around " \
+                       "May 2042 at today's pace"
+    assert title(page, "alignment-clock") == expected
+    assert page.locator("#chart-alignment-clock").get_attribute("aria-label") == expected
+    for param, value, want in (
+            ("p", 0.995, clock_title(0.995, 22, start + 22 * 56 * day, "at today's pace")),
+            ("cadence_days", 365, clock_title(0.995, 22, start + 22 * 365 * day, "at the pace the sliders set"))):
+        slide(page, "alignment-clock", param, value)
+        page.wait_for_function("([sel, want]) => document.querySelector(sel).getAttribute('aria-label') === want",
+                               arg=["#chart-alignment-clock", want], timeout=5_000)
+        assert title(page, "alignment-clock") == want
+    assert want.endswith("after 22 generations, around January 2048 at the pace the sliders set")
+    assert problems == []
+    context.close()
+
+
 def fills(page, chart: str) -> dict[str, str]:
     """The drawn colours of the chart's title, axis labels and background, as #rrggbb."""
     return page.evaluate("""chart => {
@@ -369,6 +395,68 @@ def test_every_chart_is_named_by_its_finding_and_described_by_what_its_data_show
         assert figures[key] in speedup, key
     hardware = page.locator("#chart-kernels-by-hardware .mosaic-description").inner_text()
     assert f"{figures['kernel_results']} results on {figures['kernel_families']} hardware families" in hardware
+    context.close()
+
+
+def own_title(page, chart: str) -> str:
+    """The chart's own title, its lines joined: the outermost title (panels of a concatenated chart have their own)."""
+    return page.locator(f"#chart-{chart} svg.marks").evaluate("""svg => {
+      const depth = t => { let d = 0; for (let e = t; e !== svg; e = e.parentElement) d++; return d; };
+      const t = [...svg.querySelectorAll('g.role-title-text text')].sort((a, b) => depth(a) - depth(b))[0];
+      const s = t.querySelectorAll('tspan');
+      return s.length ? [...s].map(x => x.textContent).join(' ') : t.textContent;
+    }""")
+
+
+@pytest.mark.browser
+def test_the_alignment_charts_are_named_by_their_findings_and_say_what_their_data_show(browser, site, built):
+    figures = {f["key"]: f["text"] for f in json.loads((built / "_build" / "html" / "figures.json").read_text())}
+    context, page, problems = open_in_mode(browser, f"{site}/chapters/alignment_clock.html", site, 390, "light")
+    described = {}
+    for figure in page.locator("figure.mosaic-chart").all():
+        name = figure.get_attribute("id").removeprefix("chart-")
+        assert figure.get_attribute("aria-label") == own_title(page, name)
+        described[name] = figure.locator(".mosaic-description").inner_text()
+        assert figure.locator("[role=graphics-document]").get_attribute("aria-label") == described[name]
+    assert set(described) == {"alignment-clock", "evaluation-awareness", "reward-hacking", "forecasts"}
+    # The numbers the chapter publishes, in the description of the chart that draws them.
+    for chart, keys in (("alignment-clock", ("clock_crossing_date", "clock_cadence_days", "clock_start")),
+                        ("evaluation-awareness", ("awareness_measurers",)),
+                        ("reward-hacking", ("reward_hacking_models",)),
+                        ("forecasts", ("forecasts_charted", "forecasts_total"))):
+        for key in keys:
+            assert figures[key] in described[chart], key
+    # As figures.json has them: May 2042, 56 days from February 2026; 3 organisations; 7 models; 18 of 22.
+    assert "around May 2042 at today's pace, counting one generation every 56 days from February 2026" in \
+        described["alignment-clock"]
+    assert "12 measurements from 3 organisations" in described["evaluation-awareness"]
+    assert "7 Claude models on 3 evaluations" in described["reward-hacking"]
+    assert "18 of the 22 statements on record name a single year" in described["forecasts"]
+    assert problems == []
+    context.close()
+
+
+def wrapped_labels(page, chart: str, role: str) -> list[str]:
+    """A chart's labels of one role (as 'axis-label'), each label's lines joined by spaces."""
+    return page.locator(f"#chart-{chart} svg.marks g.role-{role} text").evaluate_all(
+        "ts => ts.map(t => t.querySelectorAll('tspan').length ? "
+        "[...t.querySelectorAll('tspan')].map(s => s.textContent).join(' ') : t.textContent)")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_forecasters_name_is_shown_whole(browser, site, built, width):
+    import csv
+
+    from mosaic.analyses.alignment_clock import short_name
+
+    with (built / "data" / "alignment" / "forecasts.csv").open(newline="") as f:
+        names = {short_name(r["forecaster"]) for r in csv.DictReader(f) if r["target_year"]}
+    assert "AI Futures Model, Daniel Kokotajlo's parameter medians" in names
+    context, page, problems = open_in_mode(browser, f"{site}/chapters/alignment_clock.html", site, width, "light")
+    shown = [t for t in wrapped_labels(page, "forecasts", "axis-label") if not t.isdigit()]  # not the years
+    assert sorted(shown) == sorted(names)
+    assert problems == []
     context.close()
 
 

@@ -355,7 +355,7 @@ def test_published_keys_are_the_chapters_own(latest):
 def test_the_clock_chart_starts_from_the_pages_settings(latest):
     chart = plot.clock(latest)
     spec = chart.chart.to_dict()
-    params = {p["name"]: p["value"] for p in spec["params"]}
+    params = {p["name"]: p["value"] for p in spec["params"] if "bind" in p}  # the sliders
     assert params == {"p": 0.999, "T": 0.9, "H": 500, "cadence_days": CADENCE_DAYS, "shrink": 0.0,
                       "floor_days": FLOOR_DAYS}
     assert chart.finding == "A technique 99.9% reliable per generation falls below 90% after 106 generations, " \
@@ -381,3 +381,106 @@ def test_a_bad_alignment_row_is_named(project, rel, line, column, value, message
 
     set_field(project, rel, line, column, value)
     assert validate_all(project).problems == [message]
+
+
+def test_the_finding_says_whose_pace_dates_the_crossing(latest):
+    assert latest.text("clock_finding").endswith("around May 2042 at today's pace")
+    # A pace set by the parameters is not today's: one generation a year, 106 of them from 5 February 2026.
+    yearly = headline(cadence_days=365)
+    when = START + dt.timedelta(days=106 * 365)
+    assert yearly.text("clock_finding") == ("A technique 99.9% reliable per generation falls below 90% after 106 "
+                                            f"generations, around {when.strftime('%B %Y')} at the pace this "
+                                            "edition sets")
+    assert when.strftime("%B %Y") == "January 2132"
+    assert headline(cadence_shrink=0.05).text("clock_finding").endswith("at the pace this edition sets")
+    # Past the year 9999 a date has no calendar: 99.999% falls below 5% after 299,572 generations
+    # (ln 0.05 / ln 0.99999 = 299,571.6), which at two years each is some 600,000 years away.
+    assert math.floor(math.log(0.05) / math.log(0.99999)) + 1 == 299_572
+    far = headline(p=0.99999, threshold=0.05, cadence_days=730)
+    assert far.text("clock_finding") == ("A technique 99.999% reliable per generation falls below 5% after 299,572 "
+                                         "generations, beyond the calendar at the pace this edition sets")
+
+
+def test_forecasters_are_named_short_from_the_data():
+    assert a.short_name("AI Futures Project (Kokotajlo, Alexander, Larsen, Lifland, Dean) - AI 2027 scenario") == (
+        "AI Futures Project: AI 2027 scenario")
+    assert a.short_name("AI Futures Model (Dec 2025 version), Daniel Kokotajlo's parameter medians") == (
+        "AI Futures Model, Daniel Kokotajlo's parameter medians")
+    assert a.short_name("FutureSearch aggregate, n=3 (AI 2027 Timelines Forecast)") == "FutureSearch aggregate, n=3"
+    assert a.short_name("Jack Clark (Anthropic co-founder; Import AI 455)") == "Jack Clark"
+    assert a.short_name("Self-reported – a lab") == "Self-reported: a lab"  # a hyphen inside a word stays
+
+
+# -- What each chart's description says the data show ---------------------------------------------
+def test_the_descriptions_state_the_datas_numbers(latest):
+    # The clock at the page's settings: 106 generations (above), 56 days each from Claude Opus 4.6's February 2026;
+    # staying above 90% for 500 generations needs 0.9 ** (1 / 500) = exp(ln 0.9 / 500) = 0.999789 per generation.
+    assert round(math.exp(math.log(0.9) / 500), 6) == 0.999789
+    clock = plot.clock(latest).description
+    assert ("falls below 90% after 106 generations, around May 2042 at today's pace, counting one generation every "
+            "56 days from February 2026; staying above 90% for 500 generations needs 99.9789% per generation") in clock
+    # Evaluation awareness, by hand from data/alignment/alignment_signals.csv: Apollo Research 33%, 22% and 58% on two
+    # metrics; Anthropic 13%, 7.6% and 0.3% on three; the UK AISI 3.5%, 1.6%, 16.6%, 2.3%, 80% and 45.5% on four;
+    # from 17 March 2025 to 7 April 2026.
+    assert ("12 measurements from 3 organisations, March 2025 to April 2026: Apollo Research, 3 measurements on 2 "
+            "metrics, 22% to 58%; Anthropic, 3 measurements on 3 metrics, 0.3% to 13%; UK AI Security Institute, "
+            "6 measurements on 4 metrics, 1.6% to 80%") in plot.awareness(latest).description
+    hacking = plot.reward_hacking(latest).description
+    assert "7 Claude models on 3 evaluations" in hacking
+    assert ("reward-hack-prone coding tasks: hidden-test hack rate, 41% for Claude Sonnet 3.7 (February 2025), then "
+            "0% for Claude Opus 4.6 (February 2026)") in hacking
+    assert "WITH explicit anti-hack prompt, 85% for Claude Sonnet 3.7 (February 2025), then 23% for Claude Opus 4.6" \
+        in hacking
+    # The 18 charted forecasts: medians from Lifland (twice), Jurkovic, FutureSearch, Kokotajlo and Kwa; dates from
+    # the AI 2027 scenario and the AI Futures Model (four); Clark's two and Cotra's one probability; OpenAI's two
+    # targets; Cotra's two horizons in hours. Primary: Clark (2), the AI 2027 forecast (3), the model (4), Kwa.
+    assert ("18 of the 22 statements on record name a single year and are drawn, in 11 rows, one per forecaster or "
+            "model run; by kind of statement: median 6, date 5, probability 3, target date 2, value (hours) 2; by "
+            "source tier: primary 10, secondary 8") in plot.forecasts(latest).description
+
+
+# -- The charts fit any screen, in the palette's colours --------------------------------------------
+def units(spec) -> list[dict]:
+    """Every single view of a spec (a layer's and a concatenation's members)."""
+    if not isinstance(spec, dict):
+        return []
+    out = [spec] if "mark" in spec else []
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for member in spec.get(key, []):
+            out += units(member)
+    return out
+
+
+def colours(node) -> set[str]:
+    if isinstance(node, dict):
+        return set().union(*(colours(v) for k, v in node.items() if k != "datasets"))
+    if isinstance(node, list):
+        return set().union(*(colours(v) for v in node))
+    return {node.upper()} if isinstance(node, str) and len(node) == 7 and node.startswith("#") else set()
+
+
+def test_the_charts_use_the_palettes_colours_only(latest):
+    from mosaic.book import palette
+
+    known = {v.upper() for v in vars(palette).values() if isinstance(v, str) and v.startswith("#")}
+    for make in (plot.clock, plot.awareness, plot.reward_hacking, plot.forecasts):
+        spec = make(latest).chart.to_dict()
+        assert colours(spec) <= known, make.__name__
+        for unit in units(spec):
+            mark = unit["mark"] if isinstance(unit["mark"], dict) else {"type": unit["mark"]}
+            if mark["type"] != "text":  # text takes the theme's ink
+                assert "color" in mark or "color" in unit.get("encoding", {}), (make.__name__, mark)
+
+
+def test_no_label_or_read_out_is_cut_short(latest):
+    clock = plot.clock(latest)
+    assert clock.live_title and clock.finding == latest.text("clock_finding")
+    for unit in units(clock.chart.to_dict()):
+        assert "limit" not in (unit["mark"] if isinstance(unit["mark"], dict) else {})
+    # The forecasters' names wrap instead of being cut at a label limit (0: none).
+    y = plot.forecasts(latest).chart.to_dict()["encoding"]["y"]["axis"]
+    assert y["labelLimit"] == 0 and "split(" in y["labelExpr"]
+    # Panels take the width of their box, not a fixed one wider than a phone.
+    panels = plot.awareness(latest).chart.to_dict()
+    assert {m["width"] for m in panels["vconcat"]} == {"container"}
+    assert panels["autosize"] == {"type": "fit-x", "contains": "padding"}

@@ -295,9 +295,16 @@ def clock_settings(built) -> dict:
             "p": float(row["p"]), "threshold": float(row["threshold"])}
 
 
+# The chart's text as chart_text joins it, in the page: a text's lines are joined by spaces, as a reader reads them.
+CHART_TEXT = """chart => [...document.querySelectorAll(`#chart-${chart} svg.marks g.mark-text text, ` +
+                                              `#chart-${chart} svg.marks g.role-title-text text`)]
+  .map(t => t.querySelectorAll('tspan').length ? [...t.querySelectorAll('tspan')].map(s => s.textContent).join(' ')
+                                               : t.textContent).join(' ')"""
+
+
 def wait_for_clock_text(page, text: str) -> str:
-    page.wait_for_function("t => document.querySelector('#chart-alignment-clock svg.marks').textContent.includes(t)",
-                           arg=text, timeout=5_000)
+    page.wait_for_function(f"([chart, t]) => ({CHART_TEXT})(chart).includes(t)", arg=["alignment-clock", text],
+                           timeout=5_000)
     return chart_text(page, "alignment-clock")
 
 
@@ -309,28 +316,42 @@ def test_moving_the_clock_sliders_moves_the_crossing_as_the_model_does(browser, 
     wait_for_charts(page)
 
     def expect(p, shrink, floor, cadence=s["cadence"]):
+        """The crossing as the title gives it (the chapter's finding), from the Python model."""
         n = a.generations_to_threshold(p, s["threshold"])
         when = a.crossing_date(s["start"], n, cadence, shrink, floor)
-        return f"after {n:,} generations,around {when.strftime('%B %Y')}"
+        return f"falls below {s['threshold']:.0%} after {n:,} generations, around {when.strftime('%B %Y')}"
 
-    # Before any slider moves: 106 generations at the observed pace, May 2042 (tests/test_alignment.py by hand).
-    assert expect(s["p"], s["shrink"], s["floor"]) in chart_text(page, "alignment-clock")
-    assert "after 106 generations,around May 2042" in chart_text(page, "alignment-clock")
+    def needed(threshold, horizon):
+        """The read-out of the reliability needed, from the Python model."""
+        need = a.required_p(threshold, horizon)
+        return f"Needed to stay above {threshold:.0%} for {horizon:,} generations: p = {need:.4%}"
+
+    # Before any slider moves: 106 generations at the observed pace, May 2042 (tests/test_alignment.py by hand),
+    # and 0.9 ** (1 / 500) = 99.9789% per generation to last 500.
+    text = chart_text(page, "alignment-clock")
+    assert expect(s["p"], s["shrink"], s["floor"]) + " at today's pace" in text
+    assert "falls below 90% after 106 generations, around May 2042 at today's pace" in text
+    assert needed(s["threshold"], 500) in text and "p = 99.9789%" in text
     path_before = page.locator("#chart-alignment-clock svg.marks g.mark-line path").first.get_attribute("d")
 
     slide(page, "alignment-clock", "p", 0.995)
-    wait_for_clock_text(page, expect(0.995, s["shrink"], s["floor"]))
+    wait_for_clock_text(page, expect(0.995, s["shrink"], s["floor"]) + " at today's pace")
     assert page.locator("#chart-alignment-clock svg.marks g.mark-line path").first.get_attribute("d") != path_before
 
+    slide(page, "alignment-clock", "H", 1000)
+    wait_for_clock_text(page, needed(s["threshold"], 1000))
+
     slide(page, "alignment-clock", "cadence_days", 365)
-    wait_for_clock_text(page, expect(0.995, s["shrink"], s["floor"], cadence=365 / MONTH))
+    wait_for_clock_text(page, expect(0.995, s["shrink"], s["floor"], cadence=365 / MONTH)
+                        + " at the pace the sliders set")
     slide(page, "alignment-clock", "cadence_days", s["cadence"] * MONTH)
+    wait_for_clock_text(page, expect(0.995, s["shrink"], s["floor"]) + " at today's pace")
 
     # Shortening generations, with the page's floor and then without one: p moves the date only with the floor.
     slide(page, "alignment-clock", "shrink", 0.05)
     slide(page, "alignment-clock", "p", 0.9999)
     floored = wait_for_clock_text(page, expect(0.9999, 0.05, s["floor"]))
-    assert "after 1,054 generations,around June 2045" in floored
+    assert "after 1,054 generations, around June 2045 at the pace the sliders set" in floored
     slide(page, "alignment-clock", "floor_days", 0)
     wait_for_clock_text(page, expect(0.9999, 0.05, 0.0))
     slide(page, "alignment-clock", "p", 0.999)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -39,6 +40,10 @@ OBSERVED = "observed"  # cadence_days: the median gap between successive frontie
 SHORTEST = "shortest observed"  # floor_days: the shortest gap between successive frontier release dates
 CURVE_GENERATIONS = 2000  # the clock chart and its download run this far
 ANTHROPIC = "Anthropic"  # reward-hacking rates charted: Anthropic's own evaluations
+BEYOND = "beyond the calendar"  # a date after 9999-12-31
+# The clock's finding says whose pace dates the crossing (the chart's title says it too, as the sliders move).
+PACE_TODAY = "at today's pace"
+PACE_SET = "at the pace this edition sets"
 
 
 # -- The model -----------------------------------------------------------------------------------
@@ -267,11 +272,20 @@ def automated_alignment_research(signals: pd.DataFrame) -> pd.DataFrame:
                  "source_title", "note"]].reset_index(drop=True)
 
 
+def short_name(forecaster: str) -> str:
+    """The forecaster as the chart's rows name them: without the asides in brackets, and a dash before a part's
+    name written as a colon, which a wrapped label never starts a line with.
+
+    'AI Futures Project (Kokotajlo, Alexander, ...) - AI 2027 scenario' -> 'AI Futures Project: AI 2027 scenario'.
+    """
+    return re.sub(r"\s+[-\u2013\u2014]\s+", ": ", re.sub(r"\s*\([^)]*\)", "", forecaster)).strip()
+
+
 def forecast_points(forecasts: pd.DataFrame) -> pd.DataFrame:
     """Forecasts that name one target year, for the chart; dates as the forecaster wrote them."""
     rows = forecasts[forecasts.target_year.notna()].copy()
     rows["target_year"] = rows.target_year.astype(int)
-    rows["who"] = rows.forecaster.str.replace(r"\s*\([^)]*\)", "", regex=True).str.strip()
+    rows["who"] = [short_name(f) for f in rows.forecaster]
     return rows[["who", "forecaster", "date_made", "date_made_as_written", "target_event", "target_as_written",
                  "target_year", "probability_or_value", "value_type", "source_id", *CITED]].reset_index(drop=True)
 
@@ -283,7 +297,7 @@ def percent(x: float) -> str:
 
 
 def month(d: dt.date | None) -> str:
-    return "beyond the calendar" if d is None else d.strftime("%B %Y")
+    return BEYOND if d is None else d.strftime("%B %Y")
 
 
 def day(d: dt.date) -> str:
@@ -461,9 +475,12 @@ def _clock(h: Headline, frames: dict, s: dict, as_of: dt.date | None) -> dict:
               sentence("clock_start_model", " and ".join(newest_models)))
 
     dated = start is not None and cadence is not None and floor is not None
+    # Only the measured pace, unshortened, is today's; a pace the parameters set is this edition's.
+    pace = PACE_TODAY if s["cadence_days"] == OBSERVED and steady == 0 else PACE_SET
+    h.add(sentence("clock_pace", pace))
     clock = {"p": p, "threshold": threshold, "horizon": horizon, "n_star": n_star, "start": start,
              "cadence": cadence, "floor": floor, "floor_days": floor_days, "steady": steady, "faster": faster,
-             "as_of": front_as_of, "dated": dated, "years_faster": None}
+             "as_of": front_as_of, "dated": dated, "years_faster": None, "pace": pace}
     h.tables["clock_settings"] = pd.DataFrame([{
         "p": p, "threshold": threshold, "horizon_generations": horizon, "cadence_days": cadence_days,
         "cadence_shrink": steady, "floor_days": floor_days, "start": start.isoformat() if start else None,
@@ -499,7 +516,8 @@ def _crossings(h: Headline, c: dict, as_of: dt.date | None) -> None:
     finding = (f"A technique {percent(c['p'])} reliable per generation falls below {percent(c['threshold'])} after "
                + ("no number of generations" if n is None else f"{n:,} generations"))
     if c["dated"] and n is not None:
-        finding += f", around {h.text('clock_crossing_date')} at today's pace"
+        when = h.value("clock_crossing_date")
+        finding += (f", around {h.text('clock_crossing_date')}" if when else f", {BEYOND}") + f" {c['pace']}"
     h.add(sentence("clock_finding", finding))
 
 
@@ -655,6 +673,7 @@ def _signals(h: Headline, signals: pd.DataFrame, as_of: dt.date | None) -> None:
                  "Claude models with reward-hacking rates charted",
                  as_of=newest(*known_on(hacks, "when")) if len(hacks) else None),
           sentence("reward_hacking_finding", hacking_finding(hacks)))
+    h.add(sentence("awareness_data", awareness_data(aware)), sentence("reward_hacking_data", hacking_data(hacks)))
     h.tables["aar"] = automated_alignment_research(signals)
     h.add(sentence("awareness_paragraph", awareness_paragraph(aware, signals)),
           sentence("aar_paragraph", AAR_PARAGRAPH if len(h.tables["aar"]) else ""))
@@ -695,6 +714,45 @@ def awareness_paragraph(aware: pd.DataFrame, signals: pd.DataFrame) -> str:
     return text
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _shares(values) -> str:
+    """'22% to 58%' for a range of percentages, '13%' for one."""
+    lo, hi = min(values), max(values)
+    return f"{lo:g}%" if lo == hi else f"{lo:g}% to {hi:g}%"
+
+
+def awareness_data(aware: pd.DataFrame) -> str:
+    """What the evaluation-awareness chart draws, in numbers: how many measurements, when, and each measurer's range."""
+    if aware.empty:
+        return ""
+    days = sorted(dt.date.fromisoformat(d) for d in aware.when)
+    each = "; ".join(f"{m}, {_plural(len(rows), 'measurement')} on {_plural(rows.signal.nunique(), 'metric')}, "
+                     f"{_shares(rows.value)}" for m, rows in aware.groupby("measurer", sort=False))
+    return (f"{_plural(len(aware), 'measurement')} from {_plural(aware.measurer.nunique(), 'organisation')}, "
+            f"{month(days[0])} to {month(days[-1])}: {each}")
+
+
+def hacking_data(hacks: pd.DataFrame) -> str:
+    """What the reward-hacking chart draws, in numbers: each evaluation's first and newest rates, with the models."""
+    if hacks.empty:
+        return ""
+
+    def at(rows: pd.DataFrame) -> str:
+        return (" and ".join(f"{v:g}%" for v in rows.value) + " for "
+                + " and ".join(dict.fromkeys(rows.model_or_study)) + f" ({month(_date(rows.when.iloc[0]))})")
+
+    parts = []
+    for signal, rows in hacks.groupby("signal", sort=False):
+        first, last = rows[rows.when == rows.when.min()], rows[rows.when == rows.when.max()]
+        later = "" if first.when.iloc[0] == last.when.iloc[0] else f", then {at(last)}"
+        parts.append(f"{signal}, {at(first)}{later}")
+    return (f"{_plural(hacks.model_or_study.nunique(), 'Claude model')} on {_plural(len(parts), 'evaluation')}: "
+            + "; ".join(parts))
+
+
 def hacking_finding(hacks: pd.DataFrame) -> str:
     """The reward-hacking chart's title: the range of rates for the first model measured and for the newest."""
     if hacks.empty:
@@ -727,6 +785,7 @@ def _forecasts(h: Headline, forecasts: pd.DataFrame, as_of: dt.date | None) -> N
                    "chart; all of them are listed below, with the event each one forecasts and the date in the "
                    "forecaster's own words. A model's output at someone's parameters is not that person's forecast."
                    if len(forecasts) else "No forecast or stated target on record had been made by this date."))
+    h.add(sentence("forecasts_data", forecasts_data(points)))
     if points.empty:
         h.add(sentence("forecasts_finding", "No forecast naming a year had been made by this date"))
         return
@@ -735,3 +794,17 @@ def _forecasts(h: Headline, forecasts: pd.DataFrame, as_of: dt.date | None) -> N
     h.add(sentence("forecasts_finding",
                    f"Public forecasts and stated targets for automating AI research name years from {years[0]} to "
                    f"{years[-1]}; half name {middle} or earlier"))
+
+
+def forecasts_data(points: pd.DataFrame) -> str:
+    """What the forecasts chart draws, in numbers: its rows, and its statements by kind and by source tier, most
+    first."""
+    if points.empty:
+        return ""
+
+    def counts(column: str) -> str:
+        n = points[column].value_counts()
+        return ", ".join(f"{k} {v}" for k, v in sorted(n.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    return (f"in {_plural(points.who.nunique(), 'row')}, one per forecaster or model run; "
+            f"by kind of statement: {counts('value_type')}; by source tier: {counts('source_type')}")

@@ -2,16 +2,19 @@
 
 The clock is a slider chart that works with no kernel: Vega redoes the model's arithmetic
 (mosaic.analyses.alignment_clock: reliability, generations_to_threshold, required_p, months_until
-with its floor) in the browser, starting from the chapter's settings, and prints its read-outs
-in the same words as the page.
+with its floor) in the browser, starting from the chapter's settings. Its title is the analysis's
+finding, redone for the sliders (`Chart.live_title`), and its read-out gives the reliability needed,
+in lines as wide as the plot.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import altair as alt
 import pandas as pd
 
+from ...analyses.alignment_clock import BEYOND
 from ...analyses.figures import Headline
 from ...analyses.trends import DAYS_PER_MONTH
 from .. import palette
@@ -22,9 +25,16 @@ P_RANGE = (0.99, 0.99999)
 CADENCE_RANGE = (7, 730)  # days
 SHRINK_MAX = 0.2
 FLOOR_MAX_DAYS = 180
-PANEL_WIDTH = 270  # small multiples cannot stretch to their container; this width fits a phone
-TITLE_CHARS = 38  # a panel title's line at that width
-LABELS = {"expr": "containerSize()[0] < 500 ? 110 : 230"}  # forecasters' names: shorter on a phone
+# The clock's title once a pace slider has moved from the chapter's own value.
+PACE_MOVED = "at the pace the sliders set"
+TITLE_CHARS = 38  # a panel title's line: short, so that a panel's title never sets its width
+# Forecasters' names, wrapped at whole words rather than cut short: in smaller type and shorter lines on a
+# phone, where the longest name (54 characters) takes three lines; a row holds three lines and a gap.
+PHONE = "containerSize()[0] < 500"
+LABEL_CHARS = f"({PHONE} ? 19 : 36)"
+LABEL_SIZE = {"expr": f"{PHONE} ? 11 : 12"}
+LABEL_LINE = 13  # px between the lines of a name
+ROW = 3 * LABEL_LINE + 6
 
 # Tables: the columns shown, as the page heads them, and what an empty table says (ch.table(frame, **TABLE)).
 P_SENSITIVITY = {"columns": {"p_text": "p per generation", "generations_text": "Generations until below the threshold",
@@ -58,8 +68,18 @@ def months(n: str) -> str:
     return f"({shrinking} + ({n} - {before}) * {FLOOR})"
 
 
+def percent(x: str) -> str:
+    """A share as the analysis's percent() writes it, as Vega computes it: 0.999 -> '99.9%', 0.05 -> '5%'."""
+    return f"format({x}, '.4~%')"
+
+
+def lines(text: str, chars: str) -> str:
+    """A Vega expression giving `text` (an expression) as lines of at most `chars` (an expression) characters."""
+    return f"split(trim(replace({text}, regexp('(.{{1,' + {chars} + '}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+
+
 def clock(h: Headline) -> Chart:
-    """Reliability left against generations, with sliders; the read-out dates each crossing when a pace is known."""
+    """Reliability left against generations, with sliders; the title dates the crossing when a pace is known."""
     s = h.tables["clock_settings"].iloc[0]
     dated = pd.notna(s.cadence_days) and pd.notna(s.floor_days) and s.start is not None
     top = int(s.max_generations)
@@ -90,6 +110,8 @@ def clock(h: Headline) -> Chart:
         ]
         calc["date"] = when("datum.n", start, "%b %Y")
         tooltip.append(alt.Tooltip("date:N", title="Around"))
+        # When the crossing comes, for the title and the crossing's tooltip.
+        params.append(alt.param(name=CROSSING_DAY, expr=f"toDate({day(CROSSING, start)})"))
     base = alt.Chart(alt.sequence(0, top + 1, as_="n")).transform_calculate(**calc).encode(
         x=alt.X("n:Q", title="Generations of AI-built successors", scale=alt.Scale(domain=[0, top])),
         y=alt.Y("reliability:Q", title="Reliability left (%)", scale=alt.Scale(domain=[0, 100])),
@@ -97,60 +119,91 @@ def clock(h: Headline) -> Chart:
     )
     curve = base.mark_line(color=palette.FIT, strokeWidth=2.5).add_params(*params)
     # A line answers a hover with one point only; invisible points every ten generations answer along it.
-    hover = base.transform_filter("datum.n % 10 == 0").mark_point(size=150, opacity=0, filled=True)
+    hover = base.transform_filter("datum.n % 10 == 0").mark_point(size=150, opacity=0, filled=True,
+                                                                   color=palette.FIT)
     one = alt.Chart(pd.DataFrame({"x": [0]}))
     rule = one.transform_calculate(level="T * 100").mark_rule(color=palette.VERMILION, strokeDash=[5, 3]).encode(
         y="level:Q")
-    below = ("(datum.nstar < 0 ? 'Never falls below ' + format(T, '.0%') : 'Falls below ' + format(T, '.0%') + "
-             "'\\nafter ' + format(datum.nstar, ',') + ' generations'")
-    label = one.transform_calculate(
-        nstar="(p >= 1 ? -1 : floor(log(T) / log(p)) + 1)",
-        level="T * 100",
-        need="pow(T, 1 / H)",
-        **({"when": when("datum.nstar", start, "%B %Y")} if dated else {}),
-    ).transform_calculate(
-        text=below + (" + (datum.nstar < 0 ? '' : ',\\naround ' + datum.when))" if dated else ")"),
-        text2=("'Needed to stay above ' + format(T, '.0%') + '\\nfor ' + format(H, ',') + ' generations:\\n"
-               "p = ' + format(datum.need, '.5f')"),
-    )
+    label = one.transform_calculate(nstar=f"p >= 1 ? -1 : {CROSSING}", level="T * 100",
+                                    **({"when": f"utcFormat({CROSSING_DAY}, '%B %Y')"} if dated else {}))
     tip = [alt.Tooltip("nstar:Q", title="Falls below the threshold at generation")]
     if dated:
         tip.append(alt.Tooltip("when:N", title="Around"))
     crossing = label.transform_filter(f"datum.nstar >= 0 && datum.nstar <= {top}").mark_point(
         color=palette.VERMILION, size=90, filled=True).encode(x="nstar:Q", y="level:Q", tooltip=tip)
-    # Three short lines each, never wider than the plot, so the text reads on a phone too.
-    fit = dict(align="left", baseline="top", x=12, lineBreak="\n", limit={"expr": "width - 20"})
-    line1 = label.mark_text(y={"expr": "height - 130"}, fontSize=13, fontWeight="bold", **fit).encode(text="text:N")
-    line2 = label.mark_text(y={"expr": "height - 66"}, fontSize=12, color=palette.THRESHOLD, **fit).encode(
-        text="text2:N")
+    # The reliability needed, in lines as wide as the plot (a character of 12 px text takes about 7 px),
+    # never cut short; the title gives the crossing.
+    needed = (f"'Needed to stay above ' + {percent('T')} + ' for ' + format(H, ',') + ' generations: p = ' + "
+              "format(pow(T, 1 / H), '.4%')")
+    readout = one.mark_text(align="left", baseline="bottom", x=12, y={"expr": "height - 8"}, fontSize=12,
+                            lineHeight=15, color=palette.THRESHOLD,
+                            text={"expr": lines(needed, "max(16, floor((width - 24) / 7))")})
     data = {"alignment-clock": h.tables["clock"], "alignment-clock-settings": h.tables["clock_settings"]}
     return Chart(
-        alt.layer(curve, hover, rule, crossing, line1, line2).properties(height=340),
+        alt.layer(curve, hover, rule, crossing, readout).properties(height=340),
         name="alignment-clock",
         finding=h.text("clock_finding"),
+        # The title is the analysis's clock_finding, redone by Vega for the sliders.
+        live_title=finding(s, start if dated else None, h.text("clock_pace")),
         description=(
             "Line chart of the reliability left, in percent, after each generation of AI-built successors, for a "
-            "per-generation reliability p. A dashed line marks the threshold. Sliders set p, the threshold and the "
-            "number of generations to survive"
+            "per-generation reliability p. A dashed line marks the threshold and a dot the generation at which "
+            "reliability falls below it. Sliders set p, the threshold and the number of generations to survive"
             + ("; and the days per generation, how much shorter each generation is than the last, and the "
-               "shortest a generation can be. The text at bottom left gives the generation and date at which "
-               "reliability falls below the threshold" if dated else ". The text at bottom left gives the generation "
-               "at which reliability falls below the threshold")
-            + ", and the p needed to stay above it. Hover over the line for each generation's reliability"
-            + (" and approximate date." if dated else ".")),
+               "shortest a generation can be. The title gives the generation and date at which reliability falls "
+               "below the threshold" if dated else ". The title gives the generation at which reliability falls "
+               "below the threshold")
+            + ", and the text at bottom left the p needed to stay above it; both follow the sliders. Hover over the "
+            "line for each generation's reliability" + (" and approximate date" if dated else "")
+            + f". What the data show, at the chapter's values: {h.text('clock_finding')}"
+            + (f", counting one generation every {h.text('clock_cadence_days')} from {h.text('clock_start')}"
+               if dated else "")
+            + f"; staying above {h.text('threshold')} for {h.text('horizon_generations')} generations needs "
+            f"{h.text('clock_required_p')} per generation."),
         data=data,
         sources=["import-ai-455", ("Coding chapter: METR's frontier models", "coding.html")] if dated
         else ["import-ai-455"],
     )
 
 
+# The first generation below the threshold, as analyses.alignment_clock.generations_to_threshold counts it.
+CROSSING = "floor(log(T) / log(p)) + 1"
+CROSSING_DAY = "crossing_day"  # the chart's parameter holding the date it comes, at the sliders' pace
+
+
+def finding(s: pd.Series, start: dt.date | None, pace: str) -> str:
+    """The analysis's clock_finding as a Vega expression over the sliders (Chart.live_title).
+
+    At the chapter's own settings it gives the finding word for word; once a pace slider moves, the pace
+    is the sliders', and the title says so.
+    """
+    out = (f"'A technique ' + {percent('p')} + ' reliable per generation falls below ' + {percent('T')} + "
+           f"' after ' + (p >= 1 ? 'no number of generations' : format({CROSSING}, ',') + ' generations'")
+    if start is None:
+        return out + ")"
+    own = (f"cadence_days == {float(s.cadence_days)!r} && shrink == {float(s.cadence_shrink)!r} && "
+           f"floor_days == {float(s.floor_days)!r}")
+    # Python's dates end with the year 9999; past it the analysis says the crossing is beyond the calendar.
+    return (out + f" + (utcyear({CROSSING_DAY}) <= 9999 ? ', around ' + utcFormat({CROSSING_DAY}, '%B %Y') : "
+            f"{json.dumps(', ' + BEYOND)}) + ' ' + ({own} ? {json.dumps(pace)} : {json.dumps(PACE_MOVED)}))")
+
+
+def day(n: str, start: dt.date) -> str:
+    """The time (ms) generation n arrives, as Vega computes it (the model's months, from the clock's start)."""
+    return f"{_ms(start)} + {months(n)} * {DAYS_PER_MONTH} * 86400000"
+
+
 def when(n: str, start: dt.date, fmt: str) -> str:
-    """The date generation n arrives, as Vega computes it (the model's months, from the clock's start)."""
-    return f"utcFormat(toDate({_ms(start)} + {months(n)} * {DAYS_PER_MONTH} * 86400000), '{fmt}')"
+    """The date generation n arrives, as Vega formats it."""
+    return f"utcFormat(toDate({day(n, start)}), '{fmt}')"
 
 
-def panels(rows: pd.DataFrame, panel: str, y_title: str, lines: str | None = None):
-    """One small panel per `panel` value, so that only like is compared with like; one line per `lines`."""
+def panels(rows: pd.DataFrame, panel: str, y_title: str, series: str | None = None):
+    """One small panel per `panel` value, so that only like is compared with like; one line per `series`.
+
+    Each panel is as wide as the chart's box (its width is measured when the chart is drawn, and again when
+    the page is resized); the last date on the axis is drawn flush with the panel's edge, never past it.
+    """
     tooltip = [alt.Tooltip("model_or_study:N", title="Model or study"), alt.Tooltip("period:N", title="Date"),
                alt.Tooltip("signal:N", title="Signal"), alt.Tooltip("value:Q", title="Value (%)"),
                alt.Tooltip("unit:N", title="Unit"), alt.Tooltip("source_type:N", title="Source tier"),
@@ -158,15 +211,19 @@ def panels(rows: pd.DataFrame, panel: str, y_title: str, lines: str | None = Non
     charts = []
     for name in dict.fromkeys(rows[panel]):
         enc = dict(x=alt.X("when:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4,
-                                                                labelFlush=30)),
+                                                                labelFlush=True)),
                    y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[0, 100])), tooltip=tooltip)
-        if lines:
-            enc["color"] = alt.Color(f"{lines}:N", title=None, scale=alt.Scale(range=palette.CATEGORY),
-                                     legend=alt.Legend(orient="bottom", columns=1, labelLimit=PANEL_WIDTH - 40))
+        if series:
+            enc["color"] = alt.Color(f"{series}:N", title=None, scale=alt.Scale(range=palette.CATEGORY),
+                                     legend=alt.Legend(orient="bottom", columns=1,
+                                                       labelLimit={"expr": "containerSize()[0] - 60"}))
+        colour = {} if series else {"color": palette.FIT}  # one series: the palette's, not Vega's default blue
         charts.append(alt.Chart(rows[rows[panel] == name]).mark_line(
-            point=alt.OverlayMarkDef(size=60, filled=True)).encode(**enc).properties(
-            title=alt.TitleParams(wrap(str(name), TITLE_CHARS), fontSize=13), width=PANEL_WIDTH, height=170))
-    return alt.vconcat(*charts).resolve_scale(color="independent", x="shared")
+            point=alt.OverlayMarkDef(size=60, filled=True, **colour), **colour).encode(**enc).properties(
+            title=alt.TitleParams(wrap(str(name), TITLE_CHARS), fontSize=13), width="container", height=170))
+    # fit-x: the panels' axes and padding are taken out of the box's width, not added to it.
+    return alt.vconcat(*charts).resolve_scale(color="independent", x="shared").properties(
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def awareness(h: Headline) -> Chart:
@@ -175,14 +232,14 @@ def awareness(h: Headline) -> Chart:
         return Chart.nothing("evaluation-awareness", "No evaluation-awareness measurement had been published by this "
                                                      "date.")
     return Chart(
-        panels(rows, "measurer", "Share (%)", lines="signal"),
+        panels(rows, "measurer", "Share (%)", series="signal"),
         name="evaluation-awareness",
         finding=h.text("awareness_finding"),
         description=(
             "One panel per measuring organisation, each showing its own evaluation-awareness measurements by date, "
             "one line per metric. Values are percentages of different things (samples, outputs, turns, pairs of "
             "conversations) and must not be compared across panels or across lines. Hover for the model, metric "
-            "and source."),
+            f"and source. What the data show: {h.text('awareness_data')}."),
         data={"evaluation-awareness": rows},
         sources=sorted(set(rows.source_id)),
     )
@@ -200,7 +257,8 @@ def reward_hacking(h: Headline) -> Chart:
             "One panel per Anthropic evaluation: the share of reward-hack-prone coding problems on which a model "
             "hacked the hidden tests, and the share of impossible tasks on which a classifier flagged hacking, "
             "with and without a prompt telling the model not to. Points are Claude models by release date; a model "
-            "released without a day-exact date is left off. Anthropic made these evaluations harder over time."),
+            "released without a day-exact date is left off. Anthropic made these evaluations harder over time. "
+            f"What the data show: {h.text('reward_hacking_finding')}. {h.text('reward_hacking_data')}."),
         data={"reward-hacking": rows},
         sources=sorted(set(rows.source_id)),
     )
@@ -212,11 +270,13 @@ def forecasts(h: Headline) -> Chart:
         return Chart.nothing("forecasts", "No forecast with a target year had been made by this date.")
     kinds = list(dict.fromkeys(points.value_type))
     chart = alt.Chart(points).mark_point(filled=True, size=110, opacity=0.85).encode(
-        x=alt.X("target_year:Q", title="Year forecast or targeted",
+        x=alt.X("target_year:Q", title="Year named",
                 scale=alt.Scale(zero=False, nice=False, padding=20), axis=alt.Axis(format="d", tickMinStep=1)),
+        # Each name whole, in lines (labelLimit 0: no label is cut short).
         y=alt.Y("who:N", title=None, sort=alt.EncodingSortField("target_year", order="ascending"),
-                axis=alt.Axis(labelLimit=LABELS)),
-        color=alt.Color("value_type:N", title="Kind of statement",
+                axis=alt.Axis(labelExpr=lines("datum.label", LABEL_CHARS), labelLimit=0,
+                              labelFontSize=LABEL_SIZE, labelLineHeight=LABEL_LINE)),
+        color=alt.Color("value_type:N", title="Kind",
                         scale=alt.Scale(domain=kinds, range=palette.CATEGORY[:len(kinds)])),
         shape=alt.Shape("source_type:N", title="Source tier"),
         tooltip=[alt.Tooltip("forecaster:N", title="Forecaster"),
@@ -225,16 +285,18 @@ def forecasts(h: Headline) -> Chart:
                  alt.Tooltip("target_year:Q", title="Year charted", format="d"),
                  alt.Tooltip("probability_or_value:N", title="Probability or value"),
                  alt.Tooltip("source_type:N", title="Source tier"), alt.Tooltip("source_title:N", title="Source")],
-    ).properties(height=alt.Step(30))
+    ).properties(height=alt.Step(ROW))
     return Chart(
         chart,
         name="forecasts",
         finding=h.text("forecasts_finding"),
         description=(
-            "Dot chart of public forecasts and lab targets about automating AI research, by the year each names. "
-            "Colour gives the kind of statement (a probability, a median, a model's output, a scenario or a stated "
-            "goal); shape gives the tier of the source it was read in. Forecasters define their events differently; "
-            "hover for the exact event, the date as the forecaster wrote it, the value and the source."),
+            "Dot chart of public forecasts and lab targets about automating AI research, by the year each names, one "
+            "row per forecaster or model run. Colour gives the kind of statement; shape gives the tier of the source "
+            "it was read in. Forecasters define their events differently; hover for the exact event, the date as "
+            "the forecaster wrote it, the value and the source. What the data show: "
+            f"{h.text('forecasts_finding')}. {h.text('forecasts_charted')} of the {h.text('forecasts_total')} "
+            f"statements on record name a single year and are drawn, {h.text('forecasts_data')}."),
         data={"forecasts": points},
         sources=sorted(set(points.source_id)),
     )
