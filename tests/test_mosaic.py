@@ -13,6 +13,8 @@ import importlib
 import io
 import json
 import math
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,32 +22,47 @@ import pytest
 
 from conftest import ROOT, run_build
 from mosaic.analyses import capability as cap
-from mosaic.analyses import mosaic_growth as growth
+from mosaic.analyses import growth
 from mosaic.analyses import mosaic as M
 from mosaic.analyses.strands import Strand
+from mosaic.book.context import Context
 from mosaic.book.plots import mosaic as plot
 from mosaic.catalogue.tables import load
 from mosaic.pipeline import chapters as chapter_sources
+from mosaic.pipeline.validate import sources_table, validate_all, write_table
 
 D = dt.date
 MONTH = 365.25 / 12
-UPSTREAM = ("coding", "replication", "kernels", "economy")
-OWN = ("mosaic_thresholds", "mosaic_strands", "mosaic_systems", "mosaic_eras", "mosaic_objections", "forecasts")
+UPSTREAM = ("coding", "replication", "kernels", "economy", "alignment_clock", "forecasts")  # each after those it reads
+OWN = ("mosaic_thresholds", "mosaic_strands", "mosaic_systems", "mosaic_eras", "mosaic_objections")
+CACHE = Path(tempfile.mkdtemp(prefix="mosaic-test-mosaic-"))
 
 
 def defaults(chapter: str) -> dict:
     return chapter_sources.read(ROOT / "chapters" / f"{chapter}.md").defaults
 
 
+@functools.lru_cache(maxsize=1)
+def _validated():
+    return validate_all(ROOT)
+
+
+def _datasets(source, as_of: D | None) -> dict:
+    """A chapter's datasets (and their vintages) as the build hands them, through the same context."""
+    v = _validated()
+    handed = {name: str(write_table(v, name, CACHE)) for name in source.datasets}
+    handed["sources"] = str(sources_table(v, v.cited_sources(source.datasets) | set(source.extra_sources), CACHE)[0])
+    return Context(source.name, {}, source.defaults, "test", as_of, handed, {}, CACHE).frames()
+
+
 @functools.lru_cache(maxsize=None)
 def _upstream(as_of: D | None) -> dict:
     """What the chapters the mosaic reads publish, computed here as the build would (figures and outputs)."""
     frames = {}
-    sources = load("sources", ROOT)
     for ch in UPSTREAM:
         source = chapter_sources.read(ROOT / "chapters" / f"{ch}.md")
-        fr = {n: load(n, ROOT, as_of) for n in source.datasets}
-        fr["sources"] = sources
+        fr = _datasets(source, as_of)
+        fr.update({k: v for k, v in frames.items() if k.split(":")[0] in source.depends_on})
         h = importlib.import_module(f"mosaic.analyses.{ch}").headline(
             fr, {**source.defaults, "as_of": as_of, "n_boot": 300})
         frames[f"{ch}:figures"] = pd.DataFrame(json.loads(json.dumps(
@@ -247,81 +264,128 @@ def test_the_sensitivity_table_moves_with_the_thresholds(latest):
 
 
 # -- Growth forms ---------------------------------------------------------------------------------
-def synthetic(days: list[int], ln_values: list[float]) -> pd.DataFrame:
-    start = D(2023, 1, 1)
-    return pd.DataFrame({"release_date": [(start + dt.timedelta(days=d)).isoformat() for d in days],
-                         "p50_minutes": np.exp(ln_values)})
+START = D(2023, 1, 1).toordinal()
 
 
-NO_REPS = pd.DataFrame(columns=["replicate", "slope_per_day", "intercept"])
+def fitted(form: str, days: list[float], ln_values: list[float]) -> growth.FormFit:
+    return growth.fit(form, [START + d for d in days], np.exp(ln_values))
 
 
 def test_the_piecewise_form_finds_the_break_and_follows_the_slope_after_it():
     days = [0, 100, 200, 300, 400, 500, 600, 700]
     ln = [0.001 * d if d <= 300 else 0.3 + 0.004 * (d - 300) for d in days]  # break at day 300
-    f = growth.fit_forms(synthetic(days, ln), NO_REPS, math.exp(0.3 + 0.004 * 1000), n_boot=50, seed=0)["piecewise"]
-    assert f.params["tau"] == pytest.approx(300) and f.params["b"] + f.params["d"] == pytest.approx(0.004)
-    assert D.fromordinal(round(f.central)) == D(2023, 1, 1) + dt.timedelta(days=1300)
+    f = fitted("piecewise", days, ln)
+    assert f.note == "break at 2023-10-28"  # 2023-01-01 + 300 days
+    # ln v = 0.3 + 0.004 (d - 300) reaches 0.3 + 0.004 * 1000 on day 1300: the median crossing, the line being exact.
+    (mid,) = f.reaches(math.exp(0.3 + 0.004 * 1000), START + 700, (0.5,))
+    assert mid - START == pytest.approx(1300, abs=0.5)
 
 
 def test_the_bounded_superexponential_is_finite_and_its_date_moves_with_the_threshold():
     days = list(range(0, 800, 100))
     ln = [0.002 * d + 2e-6 * d * d for d in days]  # speeding up
-    pts = synthetic(days, ln)
-    near = growth.fit_forms(pts, NO_REPS, math.exp(5), n_boot=50, seed=0)["bounded superexponential"]
-    far = growth.fit_forms(pts, NO_REPS, math.exp(50), n_boot=50, seed=0)["bounded superexponential"]
-    # ln v = 5 where 2e-6 t^2 + 0.002 t - 5 = 0
-    t5 = (-0.002 + math.sqrt(0.002 ** 2 + 4 * 2e-6 * 5)) / (2 * 2e-6)
-    assert near.central - D(2023, 1, 1).toordinal() == pytest.approx(t5, abs=1)
-    assert far.central > near.central + 2000  # no infinite horizon in finite time: a higher threshold is later
+    f = fitted("bounded superexponential", days, ln)
+    # ln v = 5 where 2e-6 d^2 + 0.002 d - 5 = 0, and 50 where 2e-6 d^2 + 0.002 d - 50 = 0
+    d5 = (-0.002 + math.sqrt(0.002 ** 2 + 4 * 2e-6 * 5)) / (2 * 2e-6)
+    d50 = (-0.002 + math.sqrt(0.002 ** 2 + 4 * 2e-6 * 50)) / (2 * 2e-6)
+    (near,), (far,) = f.reaches(math.exp(5), START + 700, (0.5,)), f.reaches(math.exp(50), START + 700, (0.5,))
+    assert near - START == pytest.approx(d5, abs=1) and far - START == pytest.approx(d50, abs=1)
+    assert far > near + 2000  # no infinite horizon in finite time: a higher threshold is reached later
 
 
 def test_the_logistic_form_never_reaches_a_threshold_above_its_ceiling():
     days = list(range(0, 1400, 100))
     lnK = math.log(1000)
-    ln = [lnK - math.log1p(math.exp(-0.01 * (d - 600))) for d in days]
-    forms = growth.fit_forms(synthetic(days, ln), NO_REPS, 5000, n_boot=50, seed=0)
-    assert forms["logistic"].params["lnK"] == pytest.approx(lnK, abs=0.05)
-    assert math.isnan(forms["logistic"].central)
+    f = fitted("logistic", days, [lnK - math.log1p(math.exp(-0.01 * (d - 600))) for d in days])
+    assert f.theta[0] == pytest.approx(lnK, abs=0.05)
+    assert f.reaches(5000, START + 1300, (0.5,)) == [None]
+    assert np.isnan(f.crossings(5000, START + 1300, 20)).all()
 
 
-def test_the_exponential_form_is_the_published_trend():
-    reps = pd.DataFrame({"replicate": [-1, 0], "slope_per_day": [0.01, 0.02], "intercept": [-7000.0, -14000.0]})
-    f = growth.fit_forms(synthetic([0, 1], [0, 1]), reps, math.exp(10), n_boot=10, seed=0)["exponential"]
-    assert f.central == pytest.approx((10 + 7000) / 0.01) and f.draws[0] == pytest.approx((10 + 14000) / 0.02)
-    assert not f.fitted or f.params["slope"] == 0.01
+def test_the_crossing_dates_are_the_prediction_band_reaching_the_threshold_by_hand():
+    # Three points a year apart about 2024-01-01, ln v = 0, 1.5, 2: OLS a = 3.5 / 3, b = 1 a year,
+    # residuals -1/6, 1/3, -1/6, s^2 = (1/36 + 1/9 + 1/36) / 1, one degree of freedom.
+    ref = D(2024, 1, 1).toordinal()
+    f = growth.fit("exponential", [ref - 365.25, ref, ref + 365.25], np.exp([0.0, 1.5, 2.0]))
+    a, b, s = 3.5 / 3, 1.0, math.sqrt(1 / 36 + 1 / 9 + 1 / 36)
+    # The search starts at the newest point (t = 1). The median crosses ln v = 8 where a + b t = 8; the 5% date
+    # is where the 95% quantile of a new model does: a + b t + t_95(1 df) s sqrt(1 + 1/3 + t^2 / 2) = 8, with
+    # t_95(1 df) = tan(0.45 pi); at t = 1 that quantile is about 5.7, still below 8.
+    t_mid = (8 - a) / b
+    lo, hi = 1.0, t_mid
+    for _ in range(60):  # bisection on the formula above
+        m = (lo + hi) / 2
+        over = a + b * m + math.tan(0.45 * math.pi) * s * math.sqrt(1 + 1 / 3 + m * m / 2) >= 8
+        lo, hi = (lo, m) if over else (m, hi)
+    assert 1.5 < lo < t_mid - 1
+    early, mid = f.reaches(math.exp(8), ref + 365.25, (0.05, 0.5))
+    assert mid == pytest.approx(ref + t_mid * 365.25, abs=0.5)
+    assert early == pytest.approx(ref + lo * 365.25, abs=1)
+    # a date never falls before the search's start: here the top of the band is above the threshold at once
+    assert f.reaches(math.exp(2.5), ref + 365.25, (0.05,)) == [ref + 365.25]
+    # n draws are the crossings at the levels (i + 0.5) / n
+    assert list(f.crossings(math.exp(8), ref + 365.25, 2)) == pytest.approx(
+        f.reaches(math.exp(8), ref + 365.25, (0.25, 0.75)))
 
 
 def test_the_curve_coefficients_draw_the_same_curve():
     days = [0, 100, 200, 300, 400, 500, 600, 700]
-    ln = [0.001 * d if d <= 300 else 0.3 + 0.004 * (d - 300) for d in days]
-    forms = growth.fit_forms(synthetic(days, ln), NO_REPS, math.exp(3), n_boot=20, seed=0)
-    origin = float(D(2023, 1, 1).toordinal())
-    x = origin + np.array([0.0, 250.0, 650.0, 900.0])
-    for f in forms.values():
-        if f.fitted:
-            assert growth.from_coefficients(growth.coefficients(f, origin), x - origin) == \
-                pytest.approx(f.predict(x), abs=1e-9)
+    ln = [0.001 * d + (0.003 * (d - 300) if d > 300 else 0) + 1e-3 * (-1) ** (d // 100) for d in days]
+    x = START + np.array([0.0, 250.0, 650.0, 900.0])
+    for form in growth.FORMS:
+        f = fitted(form, days, ln)
+        assert growth.from_coefficients(f.coefficients(START), x - START) == pytest.approx(np.log(f.central(x)),
+                                                                                           abs=1e-9)
 
 
-def test_without_backtests_each_form_is_shown_apart_and_the_model_uses_the_parameter(latest):
+def test_the_forms_mix_in_proportion_to_their_weights():
+    draws = {"exponential": np.full(10, 1.0), "piecewise": np.full(10, 2.0), "logistic": np.array([])}
+    mix = growth.mixture(draws, {"exponential": 0.25, "piecewise": 0.5, "logistic": 0.25}, 6000,
+                         np.random.default_rng(0))
+    # the logistic has no draws: the others keep their 1 : 2 proportion
+    assert np.mean(mix == 1.0) == pytest.approx(1 / 3, abs=0.02) and set(mix) == {1.0, 2.0}
+    assert np.isnan(growth.mixture(draws, {"logistic": 1.0}, 5, np.random.default_rng(0))).all()
+
+
+def test_without_backtests_each_form_is_shown_apart_and_the_model_uses_the_parameter():
     assert growth.weights(None) is None
-    assert latest.text("forms_weighted").startswith("shown apart")
-    assert "exponential form" in latest.text("model_growth")
-    table = latest.tables["forms"].set_index("key")
-    assert table.loc["exponential", "p_first"] == latest.text("p_first")
+    fr = frames()
+    del fr["forecasts:growth_form_scores"]
+    h = M.headline(fr, params())
+    assert h.text("forms_weighted").startswith("shown apart")
+    assert "exponential form" in h.text("model_growth")
+    table = h.tables["forms"].set_index("key")
+    assert table.loc["exponential", "p_first"] == h.text("p_first")
 
 
 def test_backtest_scores_from_the_forecast_ledger_weight_the_forms():
     scores = pd.DataFrame({"form": ["exponential", "piecewise", "logistic", "not a form"],
                            "log_score": [-1.0, -0.5, -2.0, -0.1], "weight": [0.0, 3.0, 1.0, 5.0], "n": [4, 4, 4, 4]})
     assert growth.weights(scores) == {"piecewise": 0.75, "logistic": 0.25}
-    # All the weight on one form: the model's probability is that form's.
+    # All the weight on one form: the model's probability is that form's, and the page says so.
     only = pd.DataFrame({"form": ["piecewise"], "log_score": [-0.5], "weight": [1.0], "n": [6]})
     h = M.headline(frames(**{"forecasts:growth_form_scores": only}), params())
-    assert h.text("forms_weighted") == "weighted by the forecast ledger's backtests"
+    assert h.text("forms_weighted") == "weighted by the forecasts chapter's backtests"
     assert "piecewise 100%" in h.text("model_growth")
     assert h.text("p_first") == h.tables["forms"].set_index("key").loc["piecewise", "p_first"]
+    assert h.text("forms_weight_finding") == (
+        "The backtests give the piecewise form 100% of the weight, so the model's "
+        "probabilities below are that form's alone, to the precision shown; the range in brackets after each is "
+        "what the forms give one at a time")
+
+
+def test_the_page_uses_the_forecasts_chapters_weights_and_says_how_sharp_they_are(latest):
+    scores = _upstream(None)["forecasts:growth_form_scores"]
+    top = scores.loc[scores.weight.idxmax()]
+    share = top.weight / scores.weight.sum()
+    assert latest.text("forms_weighted") == "weighted by the forecasts chapter's backtests"
+    assert latest.text("forms_weight_finding").startswith(
+        f"The backtests give the {top.form} form {100 * share:.1f}% of the weight (")
+    assert f"{top.form} {100 * share:.1f}%" in latest.text("model_growth")
+    # the range across the forms is still shown
+    assert latest.tables["forms"].p_first.str.len().min() > 0
+    for y in (2027, 2028):
+        assert "across growth forms" in latest.text(f"p_{y}_range") or "every growth form" in latest.text(f"p_{y}_range")
 
 
 def test_an_unknown_growth_form_is_refused():
@@ -410,11 +474,15 @@ def test_systems_map_to_base_models_in_one_table():
 
 
 # -- Tables and words ----------------------------------------------------------------------------
-def test_clark_is_read_from_the_forecasts_data():
+def test_clark_is_read_from_the_forecasts_data(latest):
     rows = load("forecasts", ROOT)
     found = M.clark_forecasts(rows)
     assert {y: f["value"] for y, f in found.items()} == {2027: "30%", 2028: "60%+"}
     assert found[2027]["made"] == "2026-05-04"
+    # the page reads them as the alignment clock publishes them, never the data file
+    assert (latest.text("clark_first"), latest.text("clark_last"), latest.text("clark_made")) == \
+        ("30%", "60%+", "2026-05-04")
+    assert "forecasts" not in chapter_sources.read(ROOT / "chapters" / "mosaic.md").datasets
 
 
 def test_each_public_forecast_keeps_its_own_event(latest):
@@ -457,18 +525,30 @@ def test_every_objection_names_evidence_and_what_would_settle_it(latest):
     table = latest.tables["objections"]
     assert len(table) == len(load("mosaic_objections", ROOT)) == 6
     assert table.evidence.str.len().min() > 20 and table.settles.str.len().min() > 20
-    assert set(table.status) == {"not yet in the forecast ledger"}
+    # Each objection's settling observation is the forecast ledger's row named in data/mosaic/objections.csv.
+    ledger = {r["id"]: r for r in csv.DictReader((ROOT / "data" / "forecasts" / "ledger.csv").open())}
+    own = {r["title"]: r for r in csv.DictReader((ROOT / "data" / "mosaic" / "objections.csv").open())}
+    for row in table.itertuples():
+        recorded = ledger[own[row.objection]["forecast_id"]]
+        assert (row.settles, row.resolve_by) == (recorded["target"], recorded["resolve_by"])
+        assert row.status == "open"  # none resolves before 2027
+    assert latest.text("objections_ledger") == "The settling observations come from the forecast ledger, which scores them"
     slop = table[table.objection == "Agents degrade over long iterative work"].iloc[0]
     assert "80% horizon" in slop.evidence
 
 
 def test_the_forecast_ledgers_observations_replace_the_pages_own():
     ledger = pd.DataFrame({"objection": ["compute"], "observation": ["A dated compute series"],
-                           "resolve_by": ["2027-12-31"], "forecast_id": ["f-1"], "status": ["open"]})
+                           "resolve_by": ["2027-12-31"], "forecast_id": ["objection-compute-and-power"],
+                           "status": ["open"]})
     h = M.headline(frames(**{"forecasts:objection_observations": ledger}), params())
-    row = h.tables["objections"].set_index("objection").loc["Compute and power as the binding constraint"]
+    table = h.tables["objections"].set_index("objection")
+    row = table.loc["Compute and power as the binding constraint"]
     assert (row.settles, row.resolve_by, row.status) == ("A dated compute series", "2027-12-31", "open")
-    assert h.text("objections_ledger").startswith("The settling observations come from the forecast ledger")
+    own = {r["title"]: r for r in csv.DictReader((ROOT / "data" / "mosaic" / "objections.csv").open())}
+    taste = table.loc["Research taste"]  # not in this ledger: the page's own words, and it says so
+    assert (taste.settles, taste.status) == (own["Research taste"]["settles"], "not yet in the forecast ledger")
+    assert h.text("objections_ledger").startswith("The settling observations of 1 of the 6 objections come from")
 
 
 def test_an_unknown_evidence_key_is_refused():
@@ -530,7 +610,7 @@ CORE_ROW = ('2026-01-20,2026-01-20,CORE-Bench,"Hard, HAL leaderboard",CORE-Agent
             ",none reported,leaderboard (HAL),,trace upload date,hal-corebench-hard,A row added by the test\n")
 
 
-def test_one_new_row_reexecutes_its_chapter_and_the_mosaic_only_and_moves_its_figures(built_copy):
+def test_a_new_core_bench_row_reexecutes_replication_forecasts_and_the_mosaic_only_and_moves_its_figures(built_copy):
     figures = lambda: {f["key"]: f for f in json.loads((built_copy / "_build" / "html" / "figures.json").read_text())}
     before = figures()
     assert "projected" in before["mosaic_months_core_auto"]["text"]
@@ -539,12 +619,14 @@ def test_one_new_row_reexecutes_its_chapter_and_the_mosaic_only_and_moves_its_fi
     proc = run_build(built_copy)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     plan = proc.stdout.split("Plan:")[1].split("Executed")[0]
+    # The forecasts chapter reads CORE-Bench itself (its saturation backtest), and the mosaic reads both.
     assert "replication: execute (data/replication/core_bench.csv changed)" in plan
-    assert "mosaic: after replication, if what they publish changes" in plan
+    assert "forecasts: execute (data/replication/core_bench.csv changed)" in plan
+    assert "mosaic: after replication, forecasts, if what they publish changes" in plan
     for other in ("coding", "kernels", "economy", "claims", "alignment_clock"):
         assert f"{other}: up to date" in plan
     ran = [line.split("] ")[1].split(":")[0] for line in proc.stdout.splitlines() if line.strip().startswith("[")]
-    assert ran == ["replication", "mosaic"]
+    assert ran == ["replication", "forecasts", "mosaic"]
     after = figures()
     # 91.11% on 2026-01-20 passes 90% of CORE-Bench Hard's ceiling: reached, 16 months after 2024-09-17.
     assert after["mosaic_months_core_auto"]["value"] == round((D(2026, 1, 20) - D(2024, 9, 17)).days / MONTH, 1)
@@ -577,12 +659,12 @@ def test_the_landing_chapter_builds_at_early_dates(tmp_path):
     from mosaic.pipeline.project import copy_project
 
     root = copy_project(ROOT, tmp_path / "book")
-    keep = ["coding", "replication", "kernels", "economy"]
+    keep = ["coding", "replication", "kernels", "economy", "forecasts"]
     (root / "_toc.yml").write_text("format: jb-book\nroot: chapters/mosaic\nchapters:\n"
                                    + "".join(f"- file: chapters/{c}\n" for c in keep))
     md = root / "chapters" / "mosaic.md"
-    md.write_text(md.read_text().replace("chapters: [coding, replication, kernels, economy, alignment_clock]",
-                                         "chapters: [coding, replication, kernels, economy]")
+    md.write_text(md.read_text().replace("chapters: [coding, replication, kernels, economy, alignment_clock, forecasts]",
+                                         "chapters: [coding, replication, kernels, economy, forecasts]")
                   .replace("[The claims, checked](claims) · ", "").replace(" · [The alignment clock](alignment_clock)", ""))
     env = dict(os.environ, PYTHONPATH=str(root / "scripts"))
     for as_of in ("2023-06-30", "2024-06-30"):

@@ -16,6 +16,10 @@ Rules the page states:
 - The essay's example takes its inputs from the claims data (`stated_rate`, `stated_steps` of the
   arithmetic claims about this chapter), and counts only once the essay was public.
 - A signal counts from its source's publication date (data/sources.csv) where the source gives one.
+
+Outputs for other chapters: `essay_examples`, and `public_forecasts` (the public forecasts and stated
+targets public by the build's date, as data/alignment/forecasts.csv holds them: the landing chapter sets
+Clark's forecast and the others beside its own model).
 """
 from __future__ import annotations
 
@@ -771,10 +775,15 @@ def hacking_finding(hacks: pd.DataFrame) -> str:
             f"{m1}: less often, not never")
 
 
+PUBLIC_FORECAST_COLUMNS = ("date_made", "forecaster", "target_event", "target_as_written", "target_year",
+                           "probability_or_value", "value_type", "source_id")
+
+
 def _forecasts(h: Headline, forecasts: pd.DataFrame, as_of: dt.date | None) -> None:
     points = forecast_points(forecasts)
     h.tables["forecast_points"] = points
     h.tables["forecasts"] = forecasts
+    h.outputs["public_forecasts"] = forecasts[list(PUBLIC_FORECAST_COLUMNS)].reset_index(drop=True)
     h.add(Figure("forecasts_charted", len(points), str(len(points)), "forecasts",
                  "Forecasts and targets that name a single year",
                  as_of=newest(points.date_made) if len(points) else None),

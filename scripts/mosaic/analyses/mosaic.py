@@ -9,14 +9,16 @@ in data/mosaic/ it computes:
   default threshold in data/mosaic/thresholds.csv met, drawn from each strand's bootstrap
   replicates (independently across strands), giving P(by the end of each target year);
   a threshold whose strand cannot be projected makes the probability an upper bound;
-- the METR strand under several growth forms (`growth`), weighted by the forecast
-  ledger's backtest scores when that chapter publishes them, shown apart until then;
+- the METR strand under the book's growth forms (`growth`, the same fits the forecasts chapter
+  backtests), mixed by that chapter's backtest weights (`forecasts:growth_form_scores`) when it
+  publishes them, shown apart until then;
 - a sensitivity table over the thresholds, engineering against research, the four views
   of automation, the objections, and what the model cannot see;
 - a common capability scale (`capability`) where the benchmarks overlap enough, and the
   overlap matrix where they do not;
-- the comparison with Clark's forecast and the public forecasts (the forecasts dataset,
-  each with its own target event).
+- the comparison with Clark's forecast and the public forecasts (as the alignment clock
+  publishes them, `alignment_clock:public_forecasts`, each with its own target event), and the
+  objections with the observations the forecasts chapter records (`forecasts:objection_observations`).
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import capability as cap
-from . import mosaic_growth as growth
+from . import growth
 from .coding import duration
 from .economy import ALL_CONVERSATIONS
 from .figures import Figure, Headline, missing, newest, parameter, sentence, sig
@@ -414,10 +416,44 @@ def p_text(result: dict, year: int) -> str:
     return pct(p)
 
 
-def clipped_forms(forms: dict[str, growth.Form], floor: float) -> dict[str, np.ndarray]:
-    """Each fitted form's threshold dates, never before the newest model measured."""
-    return {name: np.where(np.isfinite(f.draws), np.maximum(f.draws, floor), np.nan)
-            for name, f in forms.items() if f.fitted and len(f.draws)}
+# -- The METR horizon under the growth forms ------------------------------------------------------
+class Forms:
+    """The growth forms fitted to the METR frontier the coding chapter publishes, and the dates they cross a level.
+
+    Each form's crossing date is read from its predictive distribution (`growth.FormFit.crossings`), the one
+    the forecasts chapter's backtest scores, and never falls before the newest model measured (`start`).
+    """
+
+    def __init__(self, frames: dict, start: float, n: int):
+        pts = output(frames, "coding:metr_frontier")
+        self.start, self.n = start, n
+        self._draws: dict[float, dict[str, np.ndarray]] = {}
+        self.fits: dict[str, growth.FormFit | None] = {}
+        if pts is not None and len(pts):
+            x = [d.toordinal() for d in pd.to_datetime(pts.release_date).dt.date]
+            self.fits = growth.fit_all(x, pts.p50_minutes.to_numpy(float))
+
+    def fitted(self) -> dict[str, growth.FormFit]:
+        return {name: f for name, f in self.fits.items() if f is not None}
+
+    def draws(self, level: float) -> dict[str, np.ndarray]:
+        """Each fitted form's crossing-date draws (day numbers; NaN: not within growth.SEARCH_YEARS)."""
+        if level not in self._draws:
+            self._draws[level] = {name: f.crossings(level, self.start, self.n) for name, f in self.fitted().items()}
+        return self._draws[level]
+
+
+def mixed(draws: dict[str, np.ndarray], weights: dict[str, float] | None, default: str, n: int,
+          seed: int) -> np.ndarray | None:
+    """The METR need's dates: the forms mixed by the backtest's weights, or the default form until there are any."""
+    if weights:
+        return growth.mixture(draws, weights, n, np.random.default_rng(seed + 1))
+    return draws.get(default)
+
+
+def weight_text(w: float) -> str:
+    """A form's weight to a tenth of a percent: weights this sharp would read 100% and 0% rounded further."""
+    return "100%" if w >= 0.9995 else f"{w:.1%}" if w >= 0.001 else "under 0.1%"
 
 
 # -- Engineering against research ---------------------------------------------------------------
@@ -473,11 +509,11 @@ def headline(frames: dict, params: dict) -> Headline:
     newest_data = newest(*(s.today for s in used)) if used else None
     _strand_figures(h, strands, reaches, params, as_of)
     _on_course(h, strands, reaches, ends, as_of)
-    result, forms, default_form = _model(h, frames, strands, params, ends, as_of)
+    result, forms, weighting = _model(h, frames, strands, params, ends, as_of)
     _clark(h, frames, years, as_of)
     _aliases(h, years)
     _lede(h, years, newest_data, as_of)
-    _sensitivity(h, frames, strands, params, ends, forms, default_form)
+    _sensitivity(h, frames, strands, params, ends, forms, weighting)
     _comparison(h, frames, params, years, result, newest_data)
     _engineering_research(h, strands, reaches, newest_data or as_of, as_of)
     _views(h, frames, strands, reaches, ends)
@@ -542,37 +578,30 @@ def _model(h, frames, strands, params, ends, as_of):
     n, seed, level = params["n_draws"], params["seed"], params["ci_level"]
     ns = needs(frames, strands)
     metr = next((x for x in ns if x.strand is not None and x.strand.key == "metr"), None)
-    forms: dict[str, growth.Form] = {}
-    clipped: dict[str, np.ndarray] = {}
-    if metr is not None and metr.strand.series and metr.level is not None:
-        pts = output(frames, "coding:metr_frontier")
-        reps = output(frames, "coding:metr_trend_replicates")
-        if pts is not None and reps is not None:
-            forms = growth.fit_forms(pts, reps, metr.level, n_boot=params["n_boot"], seed=seed)
-            clipped = clipped_forms(forms, float(metr.strand.today.toordinal()))
-    weights = growth.weights(frames.get("forecasts:growth_form_scores"))
     default_form = params["growth_form"]
     if default_form not in growth.FORMS:
         raise ValueError(f"growth_form must be one of {', '.join(growth.FORMS)}, got {default_form!r}")
+    weights = growth.weights(frames.get("forecasts:growth_form_scores"))
+    forms = Forms(frames, float(metr.strand.today.toordinal()), params["n_boot"]) \
+        if metr is not None and metr.strand.series and metr.level is not None else None
+    projected = forms is not None and metr.reach.kind != "observed"
+    per_form_draws = forms.draws(metr.level) if projected else {}
     overrides = {}
-    if metr is not None and metr.reach.kind != "observed":
-        if weights and clipped:
-            mix = growth.mixture({k: growth.Form(k, True, "", np.nan, v, {}) for k, v in clipped.items()},
-                                 weights, n, np.random.default_rng(seed + 1))
-            overrides[metr.id] = mix
-            how = ("the growth forms weighted by how well each would have forecast the past (the forecast "
-                   "ledger's backtests: " + ", ".join(f"{f} {w:.0%}" for f, w in weights.items()) + ")")
-        elif default_form in clipped:
-            overrides[metr.id] = clipped[default_form]
-            how = f"the {FORM_WORDS[default_form]} form, until the forecast ledger's backtests can weight the forms"
-        else:
-            how = f"the {FORM_WORDS[default_form]} form, which could not be fitted"
+    if projected:
+        d = mixed(per_form_draws, weights, default_form, n, seed)
+        if d is not None:
+            overrides[metr.id] = d
+        how = ("the growth forms mixed by how well each would have forecast the past (the forecasts chapter's "
+               "backtests: " + ", ".join(f"{f} {weight_text(w)}" for f, w in weights.items()) + ")"
+               if weights and d is not None else
+               f"the {FORM_WORDS[default_form]} form, until the forecasts chapter's backtests can weight the forms"
+               if d is not None else f"the {FORM_WORDS[default_form]} form, which could not be fitted")
     else:
-        how = "the horizon it needs, already observed"
+        how = "the horizon it needs, already observed" if metr is not None and metr.reach.kind == "observed" else \
+            "no growth form: too few METR measurements"
     h.add(sentence("model_growth", how))
     result = joint(ns, ends, n, seed, overrides)
-    per_form = {f: joint(ns, ends, n, seed, {**overrides, metr.id: d}) for f, d in clipped.items()} \
-        if metr is not None and metr.reach.kind != "observed" else {}
+    per_form = {f: joint(ns, ends, n, seed, {**overrides, metr.id: d}) for f, d in per_form_draws.items()}
     when = newest(*(x.strand.today for x in ns if x.strand is not None and x.strand.series),
                   *(x.published for x in ns))
     rows = []
@@ -630,27 +659,28 @@ def _model(h, frames, strands, params, ends, as_of):
                       **{f"by_{which}": (pct(r.share_by(ends[y])) if r.kind != "cannot project" else "unknown")
                          for which, y in (("first", min(ends)), ("last", max(ends)))}})
     h.tables["thresholds"] = pd.DataFrame(trows)
-    # Each growth form, shown apart.
-    frows = []
-    for name in growth.FORMS:
-        f = forms.get(name)
+    # Each growth form, shown apart: its median crossing date and the interval's ends, from its predictive.
+    frows, dated = [], []
+    for name in growth.FORMS if forms is not None else ():
+        f = forms.fits.get(name)
         if f is None:
+            frows.append({"form": FORM_WORDS[name], "key": name, "fitted": False, "reaches": "not fitted",
+                          "never_share": "", "note": growth.too_few(name), "weight": "", "p_first": "", "p_last": ""})
             continue
-        d = clipped.get(name)
-        ok = d[np.isfinite(d)] if d is not None else np.array([])
-        lo, hi = (np.quantile(np.nan_to_num(d, nan=np.inf), [(1 - level) / 2, (1 + level) / 2], method="inverted_cdf")
-                  if d is not None and len(d) else (np.nan, np.nan))
-        central = max(f.central, float(metr.strand.today.toordinal())) if np.isfinite(f.central) else np.nan
-        frows.append({"form": FORM_WORDS[name], "key": name, "fitted": f.fitted,
-                      "reaches": (f"{month(day(central))} ({span(day(lo), day(hi))})" if f.fitted and
-                                  np.isfinite(central) else "never, on the central fit" if f.fitted else "not fitted"),
-                      "never_share": pct(1 - len(ok) / len(d)) if d is not None and len(d) else "",
-                      "note": f.why, "weight": pct(weights[name]) if weights and name in weights else "",
+        lo, mid, hi = (None if v is None else day(v) for v in
+                       f.reaches(metr.level, forms.start, ((1 - level) / 2, 0.5, (1 + level) / 2)))
+        d = per_form_draws.get(name)
+        if mid is not None:
+            dated.append(mid)
+        frows.append({"form": FORM_WORDS[name], "key": name, "fitted": True,
+                      "reaches": f"{month(mid)} ({span(lo, hi)})" if mid is not None else
+                      f"not within {growth.SEARCH_YEARS} years on the central fit",
+                      "never_share": pct(float(np.mean(np.isnan(d)))) if d is not None else "",
+                      "note": f.note, "weight": weight_text(weights[name]) if weights and name in weights else "",
                       **{f"p_{which}": p_text(per_form[name], y) if name in per_form else ""
                          for which, y in (("first", min(ends)), ("last", max(ends)))}})
-    h.tables["forms"] = pd.DataFrame(frows)
-    dated = [day(max(f.central, float(metr.strand.today.toordinal()))) for f in forms.values()
-             if f.fitted and np.isfinite(f.central)] if metr is not None else []
+    h.tables["forms"] = pd.DataFrame(frows, columns=["form", "key", "fitted", "reaches", "never_share", "note",
+                                                     "weight", "p_first", "p_last"])
     h.add(sentence("forms_finding",
                    f"Depending on the growth form, the METR horizon reaches {metr.text} between "
                    f"{month(min(dated))} and {month(max(dated))} (50% horizon, minutes, log scale)" if dated else
@@ -659,13 +689,34 @@ def _model(h, frames, strands, params, ends, as_of):
           parameter("mosaic_threshold_minutes", metr.level if metr is not None and metr.level else None,
                     metr.text if metr is not None and metr.level else "none",
                     "Long-horizon engineering threshold in minutes"))
-    h.add(sentence("forms_weighted", "weighted by the forecast ledger's backtests" if weights else
-                   "shown apart: the forecast ledger has not yet scored them"))
-    return result, forms, default_form
+    h.add(sentence("forms_weighted", "weighted by the forecasts chapter's backtests" if weights else
+                   "shown apart: the forecasts chapter has not yet scored them"))
+    _weights_finding(h, weights, result, per_form, ends)
+    return result, forms, (weights, default_form)
+
+
+def _weights_finding(h, weights, result, per_form, ends):
+    """How sharp the backtest's weights are, and what that does to the model's probability."""
+    if not weights or not per_form:
+        h.add(sentence("forms_weight_finding",
+                       "Until the forecasts chapter scores the growth forms, the model uses one form, and the range "
+                       "across forms shows what the others would give" if per_form else
+                       "No growth form enters the model yet"))
+        return
+    top = max(weights, key=weights.get)
+    rest = sorted((w, f) for f, w in weights.items() if f != top)
+    same = top in per_form and all(p_text(result, y) == p_text(per_form[top], y) for y in ends)
+    h.add(sentence("forms_weight_finding",
+                   f"The backtests give the {top} form {weight_text(weights[top])} of the weight"
+                   + (" (" + ", ".join(f"{f} {weight_text(w)}" for w, f in reversed(rest)) + ")"
+                      if rest else "")
+                   + (", so the model's probabilities below are that form's alone, to the precision shown; the "
+                      "range in brackets after each is what the forms give one at a time" if same else
+                      "; the range in brackets after each probability below is what the forms give one at a time")))
 
 
 def _clark(h, frames, years, as_of):
-    forecasts = frames.get("forecasts")
+    forecasts = output(frames, "alignment_clock:public_forecasts")
     found = clark_forecasts(forecasts) if forecasts is not None else {}
     for y in years:
         f = found.get(y)
@@ -723,23 +774,27 @@ def _lede(h, years, newest_data, as_of):
                      "Newest result behind the mosaic", as_of=newest_data))
 
 
-def _sensitivity(h, frames, strands, params, ends, forms, default_form):
+def _sensitivity(h, frames, strands, params, ends, forms, weighting):
     n, seed = params["n_draws"], params["seed"]
+    weights, default_form = weighting
     ns = needs(frames, strands)
     rows = []
-    metr = next((x for x in ns if x.strand is not None and x.strand.key == "metr"), None)
 
-    def add(change: str, variant: list[Need], overrides=None):
+    def add(change: str, variant: list[Need]):
+        # The METR need's dates come from the growth forms at whatever level this row sets, as in the headline.
+        overrides = {}
+        for x in variant:
+            if forms is not None and x.strand is not None and x.strand.key == "metr" and x.level is not None \
+                    and x.reach.kind != "observed":
+                d = mixed(forms.draws(x.level), weights, default_form, n, seed)
+                if d is not None:
+                    overrides[x.id] = d
         res = joint(variant, ends, n, seed, overrides)
         unknown = ", ".join(x.capability for x in res["unknown"])
         rows.append({"change": change, "p_first": p_text(res, min(ends)), "p_last": p_text(res, max(ends)),
                      "unknown": unknown if not rows or unknown != rows[0]["unknown"] else "as above"})
 
-    base_override = {}
-    if metr is not None and metr.reach.kind != "observed" and forms.get(default_form) is not None and \
-            forms[default_form].fitted:
-        base_override = {metr.id: clipped_forms(forms, float(metr.strand.today.toordinal()))[default_form]}
-    add("The book's thresholds", ns, base_override)
+    add("The book's thresholds", ns)
     for i, x in enumerate(ns):
         others = ns[:i] + ns[i + 1:]
         if x.level is not None and x.strand is not None:
@@ -751,18 +806,17 @@ def _sensitivity(h, frames, strands, params, ends, forms, default_form):
                 for k in params["sensitivity_factors"]:
                     v = x.variant(x.level * k, value_text(x.strand, x.level * k))
                     add(f"{x.capability} at {v.text} ({k:g}×)", others[:i] + [v] + others[i:])
-        add(f"Without {x.capability}", others, {k: d for k, d in base_override.items() if k != x.id})
+        add(f"Without {x.capability}", others)
     for alt in needs(frames, strands, "alternative"):
         same = [x for x in ns if x.capability == alt.capability]
         rest = [x for x in ns if x.capability != alt.capability]
         if same:
-            add(f"{alt.capability} on {alt.strand.label if alt.strand else alt.id} ({alt.text})", rest + [alt],
-                {k: d for k, d in base_override.items() if k != same[0].id})
+            add(f"{alt.capability} on {alt.strand.label if alt.strand else alt.id} ({alt.text})", rest + [alt])
     h.tables["sensitivity"] = pd.DataFrame(rows)
 
 
 def _comparison(h, frames, params, years, result, newest_data):
-    forecasts = frames.get("forecasts")
+    forecasts = output(frames, "alignment_clock:public_forecasts")
     rows = [{"who": "This page's model", "made": newest_data.isoformat() if newest_data else "",
              "event": "every default threshold in the table above met (an AI system could plausibly build its "
                       "own successor)",
@@ -919,16 +973,20 @@ def _objections(h, frames, strands):
         row = {"objection": r.title, "statement": r.statement, "evidence": evidence_text(r.evidence, frames, h),
                "settles": r.settles, "resolve_by": r.resolve_by if isinstance(r.resolve_by, str) else "",
                "status": "not yet in the forecast ledger", "source_id": r.source_id}
-        if ledger is not None and len(ledger) and "objection" in ledger.columns:
-            found = ledger[ledger.objection == r.objection]
+        if ledger is not None and len(ledger) and isinstance(r.forecast_id, str) and r.forecast_id:
+            found = ledger[ledger.forecast_id == r.forecast_id]
             if len(found):
                 f = found.iloc[0]
                 row.update(settles=str(f.observation), status=str(f.status),
                            resolve_by=str(f.resolve_by) if pd.notna(f.resolve_by) else row["resolve_by"])
         rows.append(row)
     h.tables["objections"] = pd.DataFrame(rows)
+    recorded = (h.tables["objections"].status != "not yet in the forecast ledger").sum() if rows else 0
     h.add(sentence("objections_ledger", "The settling observations come from the forecast ledger, which scores them"
-                   if ledger is not None and len(ledger) else
+                   if recorded == len(rows) and rows else
+                   f"The settling observations of {recorded} of the {len(rows)} objections come from the forecast "
+                   "ledger, which scores them; the others are this page's own until the ledger records them"
+                   if recorded else
                    "The settling observations are this page's own until the forecast ledger records them"))
 
 
@@ -1154,19 +1212,17 @@ def _charts(h, frames, strands, params, ends, forms):
     # The growth forms, drawn from the first frontier model to the end of the last target year.
     pts_m = output(frames, "coding:metr_frontier")
     curves, coefs = [], []
-    if forms and pts_m is not None and len(pts_m):
+    if forms is not None and forms.fitted() and pts_m is not None and len(pts_m):
         start = float(pd.Timestamp(pts_m.release_date.iloc[0]).toordinal())
-        for name, f in forms.items():
-            if not f.fitted:
-                continue
-            c = growth.curve(f, start, float(horizon.toordinal()), n=params["curve_points"])
-            years = [decimal_year(dt.date.fromordinal(int(round(x)))) for x in c.day]
-            for x, v, y in zip(c.day, c.value, years):
+        for name, f in forms.fitted().items():
+            days = np.linspace(start, float(horizon.toordinal()), params["curve_points"])
+            years = [decimal_year(dt.date.fromordinal(int(round(x)))) for x in days]
+            for x, v, y in zip(days, f.central(days), years):
                 curves.append({"form": FORM_WORDS[name], "date": dt.date.fromordinal(int(round(x))).isoformat(),
                                "year": y, "minutes": float(f"{min(v, CURVE_TOP):.3g}")})
             # The chart draws each curve from its coefficients (t in days from the first frontier model).
             coefs.append({"form": FORM_WORDS[name], "origin": decimal_year(dt.date.fromordinal(int(start))),
-                          **{k: float(f"{v:.6g}") for k, v in growth.coefficients(f, start).items()},
+                          **{k: float(f"{v:.6g}") for k, v in f.coefficients(start).items()},
                           "years": years})
     h.tables["form_curves"] = pd.DataFrame(curves)
     h.tables["form_coefficients"] = pd.DataFrame(coefs)

@@ -157,6 +157,9 @@ OBJECTIONS = Dataset(
                description="Finding the chapter computes that bears on it (see data/mosaic/README.md)"),
         Column("settles", description="The observation that would settle it"),
         Column("resolve_by", "period", required=False),
+        Column("forecast_id", required=False,
+               description="The forecast ledger's id of the observation (data/forecasts/ledger.csv), which replaces "
+                           "`settles` and `resolve_by` on the page once the forecasts chapter publishes it"),
         Column("source_id", "source"),
     ),
 )
