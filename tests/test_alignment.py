@@ -6,6 +6,7 @@ generations, and the frontier models' release dates in the coding chapter's fit 
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import io
@@ -335,6 +336,20 @@ def test_the_two_new_forecasts_are_transcribed_and_shown(latest):
     assert {"metr-simpler-timelines-2026", "ai-futures-model"} <= set(table.source_id)
     assert latest.value("forecasts_total") == 22 and latest.value("forecasts_charted") == 18
     assert headline(D(2026, 2, 9)).tables["forecast_points"].forecaster.str.startswith("Thomas Kwa").sum() == 0
+
+
+def test_the_public_forecasts_are_published_for_the_landing_page_as_of_the_date(latest):
+    rows = list(csv.DictReader((ROOT / "data" / "alignment" / "forecasts.csv").open()))
+    out = latest.outputs["public_forecasts"]
+    assert list(out.columns) == ["date_made", "forecaster", "target_event", "target_as_written", "target_year",
+                                 "probability_or_value", "value_type", "source_id"]
+    assert len(out) == len(rows) == 22
+    clark = out[out.forecaster == "Jack Clark (Import AI 455)"]
+    assert "60%+" in set(clark.probability_or_value.str[:4]) and set(clark.source_id) == {"import-ai-455"}
+    # Clark's essay is dated 2026-05-04: a build as of the day before publishes none of his rows
+    early = headline(D(2026, 5, 3)).outputs["public_forecasts"]
+    assert not early.forecaster.str.contains("Jack Clark").any() and len(early) == sum(
+        r["date_made"][:10] <= "2026-05-03" for r in rows)
 
 
 def test_every_row_names_a_known_source_with_one_tier():

@@ -592,13 +592,14 @@ def _model(h, frames, strands, params, ends, as_of):
         if d is not None:
             overrides[metr.id] = d
         how = ("the growth forms mixed by how well each would have forecast the past (the forecasts chapter's "
-               "backtests: " + ", ".join(f"{f} {weight_text(w)}" for f, w in weights.items()) + ")"
+               "backtests)"
                if weights and d is not None else
                f"the {FORM_WORDS[default_form]} form, until the forecasts chapter's backtests can weight the forms"
-               if d is not None else f"the {FORM_WORDS[default_form]} form, which could not be fitted")
+               if d is not None else
+               f"no growth form yet: too few METR measurements to fit the {FORM_WORDS[default_form]} form")
     else:
         how = "the horizon it needs, already observed" if metr is not None and metr.reach.kind == "observed" else \
-            "no growth form: too few METR measurements"
+            "no growth form yet: too few METR measurements"
     h.add(sentence("model_growth", how))
     result = joint(ns, ends, n, seed, overrides)
     per_form = {f: joint(ns, ends, n, seed, {**overrides, metr.id: d}) for f, d in per_form_draws.items()}
@@ -649,6 +650,10 @@ def _model(h, frames, strands, params, ends, as_of):
     for x in ns:
         r = x.reach
         lo, hi = r.quantiles(level)
+        if x.id in overrides:  # the model's own dates for this need (the growth forms), not the strand's trend
+            d = overrides[x.id]
+            r = Reach("projected", day(np.quantile(np.nan_to_num(d, nan=np.inf), 0.5, method="inverted_cdf")), d, "")
+            lo, hi = r.quantiles(level)
         trows.append({"capability": x.capability, "kind": x.kind,
                       "strand": x.strand.label if x.strand is not None else x.id, "level": x.text,
                       "why": x.why, "source_id": x.source,
