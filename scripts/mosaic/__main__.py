@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import os
 import re
 import shlex
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
+TEARDOWN_NEEDLESS: list[str] = []  # set by the commands whose process may end without the interpreter's teardown
 
 
 def make_args(text: str) -> list[str]:
@@ -74,7 +76,8 @@ def locked_build(args, *, release: bool) -> int:
     try:
         with build_lock(ROOT, command_line()):
             build(ROOT, as_of=getattr(args, "as_of", None), overrides=getattr(args, "param", []),
-                  force=getattr(args, "force", False), workers=args.workers, release=release, timeout=args.timeout)
+                  force=getattr(args, "force", False), workers=args.workers, release=release, timeout=args.timeout,
+                  reference=getattr(args, "reference", False))
     except Busy as exc:
         print(f"{what} not started: {exc}", file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
@@ -119,6 +122,19 @@ def main(argv: list[str] | None = None) -> int:
         return INTERRUPTED
 
 
+def quiet_root_logger() -> None:
+    """Keep the root logger as a plain process has it, now that Sphinx and papermill run in this one.
+
+    A pygments style the book's theme loads (a11y_pygments) calls logging.basicConfig(level=INFO)
+    when imported; in this process that would print every INFO line of papermill, watchfiles and
+    jupyter_client. A handler that does nothing makes that call do nothing (as jupyter-book in a
+    process of its own, and papermill in worker processes, kept this terminal quiet).
+    """
+    import logging
+
+    logging.getLogger().addHandler(logging.NullHandler())
+
+
 def run(argv: list[str]) -> int:
     from .pipeline.execute import CHAPTER_TIMEOUT
 
@@ -131,6 +147,9 @@ def run(argv: list[str]) -> int:
                         "the default in the chapter's parameters cell before anything runs")
     b.add_argument("--force", action="store_true", help="execute every chapter")
     b.add_argument("--workers", type=int, help="chapters executed at once (default: cores)")
+    b.add_argument("--reference", action="store_true",
+                   help="run each chapter in a kernel started for it and render with the jupyter-book command, as "
+                        "builds did before warm kernels: slower, for checking that both publish the same pages")
     b.add_argument("--timeout", type=positive_seconds, default=CHAPTER_TIMEOUT, metavar="SECONDS",
                    help=f"stop a chapter that runs longer than this, kernel start included, and name it "
                         f"(default {CHAPTER_TIMEOUT:g})")
@@ -156,6 +175,9 @@ def run(argv: list[str]) -> int:
         print("\n".join(problems) if problems else "Every CSV under data/ is valid.")
         return 1 if problems else 0
     if args.command in ("build", "release"):
+        quiet_root_logger()
+    if args.command in ("build", "release"):
+        TEARDOWN_NEEDLESS.append(args.command)
         return locked_build(args, release=args.command == "release")
     if args.command == "deploy-check":
         return deploy_check(args)
@@ -178,5 +200,21 @@ def run(argv: list[str]) -> int:
     return 0
 
 
+def exit_now(code: int) -> None:
+    """End the process without the interpreter's teardown.
+
+    After a build the process holds Sphinx's environment, docutils trees and pandas frames;
+    freeing them one by one on the way out took a few tenths of a second, after everything
+    was published and every kernel killed. Output is flushed first; files were closed by
+    the code that wrote them.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    if TEARDOWN_NEEDLESS:
+        exit_now(code)
+    sys.exit(code)

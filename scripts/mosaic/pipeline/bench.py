@@ -33,9 +33,17 @@ def timed_build(root: Path, *args: str) -> tuple[float, str]:
     return seconds, proc.stdout
 
 
-def add_row(root: Path, n: int) -> None:
-    """Append one valid row: the last SWE-bench row again, under a new system name."""
-    add_rows(root, 1, first=n)
+def add_row(root: Path, n: int) -> str:
+    """Append one valid row a reader sees: a new best independent SWE-bench Verified result; returns its system.
+
+    Its value is above every score in the file (90% and up, a tenth of a point more for each n below
+    100), so the coding page names it.
+    """
+    system = f"Benchmark model {n} + Epoch AI scaffold"
+    with (root / ROW_CSV).open("a", encoding="utf-8") as f:
+        f.write(f"2026-11-01,,{system},Benchmark model {n},Some lab,Verified,{90 + n / 10:.1f},independent,"
+                "Epoch AI,independent eval,epoch-swe-bench-verified,\n")
+    return system
 
 
 BIG_ROWS = 10_000
