@@ -158,8 +158,14 @@ def run(argv: list[str]) -> int:
     r.add_argument("--timeout", type=positive_seconds, default=CHAPTER_TIMEOUT, metavar="SECONDS",
                    help=f"stop a chapter that runs longer than this (default {CHAPTER_TIMEOUT:g})")
     sub.add_parser("validate", help="check every CSV under data/ against its schema")
-    s = sub.add_parser("serve", help="serve the published site on localhost")
-    s.add_argument("--port", type=int, default=8000)
+    s = sub.add_parser("serve", help="build, serve the site on localhost, rebuild on every save and reload the page")
+    s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port)")
+    s.add_argument("--as-of", help="use only data published on or before this ISO date (all chapters)")
+    s.add_argument("--param", action="append", default=[], metavar="CHAPTER.NAME=VALUE",
+                   help="set one chapter parameter; repeatable")
+    s.add_argument("--workers", type=int, help="chapters executed at once (default: cores)")
+    s.add_argument("--timeout", type=positive_seconds, default=CHAPTER_TIMEOUT, metavar="SECONDS",
+                   help=f"stop a chapter that runs longer than this (default {CHAPTER_TIMEOUT:g})")
     k = sub.add_parser("bench", help="measure build times and page sizes")
     k.add_argument("--runs", type=int, default=3)
     k.add_argument("--only", choices=["archive"], help="measure only publishing with 100 archived versions")
@@ -174,7 +180,7 @@ def run(argv: list[str]) -> int:
         problems = validate_all(ROOT).problems
         print("\n".join(problems) if problems else "Every CSV under data/ is valid.")
         return 1 if problems else 0
-    if args.command in ("build", "release"):
+    if args.command in ("build", "release", "serve"):
         quiet_root_logger()
     if args.command in ("build", "release"):
         TEARDOWN_NEEDLESS.append(args.command)
@@ -182,17 +188,11 @@ def run(argv: list[str]) -> int:
     if args.command == "deploy-check":
         return deploy_check(args)
     if args.command == "serve":
-        import functools
-        import http.server
+        from .pipeline.serve import serve
 
-        site = ROOT / "_build" / "html"
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-        print(f"Serving {site} on http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
-        try:
-            http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler).serve_forever()
-        except KeyboardInterrupt:
-            print("Stopped serving.", file=sys.stderr)
-            return 0
+        TEARDOWN_NEEDLESS.append(args.command)
+        return serve(ROOT, argv[argv.index("serve") + 1:], port=args.port, as_of=args.as_of, overrides=args.param,
+                     timeout=args.timeout, workers=args.workers)
     if args.command == "bench":
         from .pipeline.bench import main as bench
 
