@@ -57,6 +57,7 @@ class Warm:
         self.pool: kernels.Pool | None = None
         self.renderers: dict[Path, render.Renderer] = {}
         self.base: Path | None = None  # the workspace of the last build
+        self.helpers: list = []  # processes a build started beside its kernels (the vega bundle's)
 
     def kernels(self, chapters, folder: Path) -> kernels.Pool:
         if self.pool is None or self.pool.closed:
@@ -106,6 +107,11 @@ class Warm:
             self.renderer(self.base / "stage", self.base / "render").prepare(after=self.pool.imported)
 
     def close(self) -> None:
+        for proc in self.helpers:
+            if proc.poll() is None:  # a build that stopped before it needed it
+                proc.kill()
+                proc.wait()
+        self.helpers = []
         if self.pool is not None:
             self.pool.close()
         for r in self.renderers.values():
@@ -253,17 +259,21 @@ def _build(root: Path, *, as_of, overrides, force, workers, echo, release, timeo
     publish.empty_trash(out)  # the sites earlier builds replaced, removed while this one works
     runner = execute.Runner(root, workers=workers, reference=reference,
                             pool=None if reference else warm.kernels(chapters, out / "kernels"))
-    if reference:
-        renderer = None
-    else:
+    renderer = bundle = None
+    if not reference:
+        runs = any(s.stale or s.waits_for for s in steps)
+        if runs:
+            runner.spare(sum(bool(s.stale or s.waits_for) for s in steps))  # kernels first: they take longest
+        bundle = render.start_bundle(cache)
+        if bundle is not None:
+            warm.helpers.append(bundle)
         # Sphinx reads the config, the toc and its saved environment when it starts: stage those now
         # and let it start while the chapters run.
         try:
-            render.stage_skeleton(root, stage_dir, cache)
+            render.stage_skeleton(root, stage_dir, cache, early=True)
         except OSError as exc:
             raise BuildError(DISK_FULL if exc.errno == errno.ENOSPC else f"staging the book failed: {exc}") from exc
         renderer = warm.renderer(stage_dir, render_dir)
-        runs = any(s.stale or s.waits_for for s in steps)
         renderer.prepare(after=runner.pool.imported if runs else None)
 
     def replan(step: plan.Step) -> plan.Step:
@@ -284,7 +294,7 @@ def _build(root: Path, *, as_of, overrides, force, workers, echo, release, timeo
         if cutting is not None:
             releases.plan(cutting, editions, book)
             echo(releases.describe(editions, cutting))
-        figures = render.stage(root, chapters, executed, stage_dir, cache, editions)
+        figures = render.stage(root, chapters, executed, stage_dir, cache, editions, bundle)
         echo(f"Staged {len(chapters)} chapter(s) and {len(figures)} headline figure(s); rendering...")
         t2 = time.perf_counter()
         html = render.render_command(stage_dir, render_dir) if reference else renderer.build()

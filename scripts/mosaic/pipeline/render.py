@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -38,25 +39,48 @@ def skeleton_files(root: Path) -> list[Path]:
     return files
 
 
-def vega_bundle(cache: Path) -> bytes:
-    """The vega, vega-lite and vega-embed bundle matching Altair's Vega-Lite version, cached.
-
-    The cached file is named by the installed versions of altair and vl-convert-python, read
-    from their package metadata: importing altair only to name it cost a fifth of a second.
-    """
+def bundle_path(cache: Path) -> Path:
+    """Where the vega bundle is cached, named by the installed versions of altair and vl-convert-python,
+    read from their package metadata: importing altair only to name it cost a fifth of a second."""
     installed = f"altair-{metadata.version('altair')}-vl-convert-{metadata.version('vl-convert-python')}"
-    path = cache / f"vega-bundle-{installed}-wrapped.js"
-    if not path.exists():
-        import altair as alt
-        import vl_convert
+    return cache / f"vega-bundle-{installed}-wrapped.js"
 
-        version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        # Wrapped in a function so that the bundle's top-level names (`_`, `t`, ...) do not
-        # collide with Sphinx's own globals; it still sets window.vegaEmbed and friends.
-        tmp.write_text("(function () {\n" + vl_convert.javascript_bundle(vl_version=version) + "\n})();\n")
-        tmp.rename(path)
+
+def write_bundle(path: Path) -> None:
+    """Make the vega, vega-lite and vega-embed bundle matching Altair's Vega-Lite version."""
+    import altair as alt
+    import vl_convert
+
+    version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    # Wrapped in a function so that the bundle's top-level names (`_`, `t`, ...) do not
+    # collide with Sphinx's own globals; it still sets window.vegaEmbed and friends.
+    tmp.write_text("(function () {\n" + vl_convert.javascript_bundle(vl_version=version) + "\n})();\n")
+    os.replace(tmp, path)
+
+
+def start_bundle(cache: Path) -> subprocess.Popen | None:
+    """Make the bundle in a process of its own when it is not cached (a clean build): some seconds of work
+    that then overlap the chapters' instead of following them. `vega_bundle` waits for it."""
+    path = bundle_path(cache)
+    if path.exists():
+        return None
+    code = "import sys; from pathlib import Path; from mosaic.pipeline.render import write_bundle; " \
+           "write_bundle(Path(sys.argv[1]))"
+    scripts = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(scripts), os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-c", code, str(path)], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def vega_bundle(cache: Path, job: subprocess.Popen | None = None) -> bytes:
+    """The vega bundle, cached: made here, or by `job` (from `start_bundle`) if one is under way."""
+    path = bundle_path(cache)
+    if job is not None:
+        job.communicate()  # its error, if any, is met again below
+    if not path.exists():
+        write_bundle(path)
     return path.read_bytes()
 
 
@@ -69,26 +93,32 @@ def _put(path: Path, data: bytes, written: set[Path]) -> None:
     path.write_bytes(data)
 
 
-def stage_skeleton(root: Path, stage_dir: Path, cache: Path) -> set[Path]:
-    """Lay out what Sphinx reads when it is set up (config, toc, pages, static files), before any chapter runs."""
+def stage_skeleton(root: Path, stage_dir: Path, cache: Path, bundle: subprocess.Popen | None = None,
+                   early: bool = False) -> set[Path]:
+    """Lay out the book around the chapters: config, toc, plain pages, static files and the vega bundle.
+
+    `early` (before any chapter runs) lays out what Sphinx reads when it is set up, and leaves
+    the vega bundle, which only the finished build copies, to `stage`.
+    """
     written: set[Path] = set()
     for f in skeleton_files(root):
         _put(stage_dir / f.relative_to(root), f.read_bytes(), written)
-    _put(stage_dir / BUNDLE, vega_bundle(cache), written)
+    if not early:
+        _put(stage_dir / BUNDLE, vega_bundle(cache, bundle), written)
     # html_extra_path: Sphinx drops an entry that does not exist when it starts; figures.json comes later.
     (stage_dir / "_extra").mkdir(parents=True, exist_ok=True)
     return written
 
 
 def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: Path, cache: Path,
-          editions=()) -> list[dict]:
+          editions=(), bundle: subprocess.Popen | None = None) -> list[dict]:
     """Lay out the book to render: skeleton, executed notebooks, chart data, figures.json, vega bundle.
 
     Each figure in figures.json carries its chapter's released version (null when the page
     is not a released version) and the start of its content hash, from `editions`.
     """
     by_name = {ed.name: ed for ed in editions}
-    written = stage_skeleton(root, stage_dir, cache)
+    written = stage_skeleton(root, stage_dir, cache, bundle)
     figures = []
     first: dict[str, str] = {}
     for ch in chapters:
