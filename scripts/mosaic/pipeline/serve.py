@@ -245,6 +245,12 @@ class Live:
                       f"(build {time.perf_counter() - t0:.2f} s).")
         return True
 
+    def ready_for_next(self) -> None:
+        try:
+            self.warm.ready_for_next()
+        except Exception as exc:  # the next build starts its own, as `make book` does
+            self.echo(f"Nothing kept warm for the next build: {exc}")
+
     def run(self) -> int:
         """Serve until stopped; returns the exit code, or re-runs itself (scripts/ or requirements.txt changed)."""
         folders, recursive_filter, top = watched(self.root)
@@ -260,7 +266,7 @@ class Live:
         watching = ", ".join(f"{f.name}/" for f in folders)
         self.echo(f"Serving http://127.0.0.1:{self.server.server_address[1]}/ ; watching {watching} and the book's "
                   "files; a save rebuilds and reloads the page (Ctrl-C stops)")
-        self.warm.ready_for_next()
+        self.ready_for_next()
         try:
             while True:
                 try:
@@ -284,7 +290,7 @@ class Live:
                     return self.restart()
                 self.echo(f"Changed: {', '.join(rel)}")
                 self.build_once(saved)
-                self.warm.ready_for_next()
+                self.ready_for_next()
         finally:
             self.close()
 
