@@ -167,7 +167,10 @@ def run(argv: list[str]) -> int:
     s.add_argument("--timeout", type=positive_seconds, default=CHAPTER_TIMEOUT, metavar="SECONDS",
                    help=f"stop a chapter that runs longer than this (default {CHAPTER_TIMEOUT:g})")
     k = sub.add_parser("bench", help="measure build times and page sizes")
-    k.add_argument("--runs", type=int, default=3)
+    k.add_argument("--runs", type=int, default=5, help="runs of each build (medians; at least 5 for the budgets)")
+    k.add_argument("--before", default=None, metavar="REV",
+                   help="the commit whose clean full build the budget compares with (default: the last one before "
+                        "warm kernels)")
     k.add_argument("--only", choices=["archive"], help="measure only publishing with 100 archived versions")
     d = sub.add_parser("deploy-check", help="before a deploy: the configured address and the archive online")
     d.add_argument("--base-url", help="the address the site is deployed at")
@@ -194,9 +197,9 @@ def run(argv: list[str]) -> int:
         return serve(ROOT, argv[argv.index("serve") + 1:], port=args.port, as_of=args.as_of, overrides=args.param,
                      timeout=args.timeout, workers=args.workers)
     if args.command == "bench":
-        from .pipeline.bench import main as bench
+        from .pipeline.bench import BEFORE, main as bench
 
-        return bench(ROOT, args.runs, args.only)
+        return bench(ROOT, args.runs, args.only, args.before or BEFORE)
     return 0
 
 
