@@ -282,8 +282,8 @@ def main(root: Path, runs: int = MIN_RUNS, only: str | None = None, before: str 
             sizes = page_sizes(copy / "_build" / "html")
             bundle = (copy / "_build" / "html" / "_static" / "vendor" / "vega-bundle.js").stat().st_size
             if i == runs - 1:
-                archived = archive_line(copy)
                 live = live_saves(copy, max(runs, MIN_RUNS))
+                archived = archive_line(copy)  # last: it leaves 100 synthetic versions in the copy's ledger
         was = f", before {old[-1]:.1f} s" if old else ""
         print(f"run {i + 1}/{runs}: full {full[-1]:.1f} s{was}, one row {one_row[-1]:.1f} s, "
               f"nothing changed {noop[-1]:.2f} s", flush=True)
