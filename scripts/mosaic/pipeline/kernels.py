@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import os
 import queue
+import signal
 import threading
 import time
 from concurrent.futures import Future
@@ -60,7 +61,7 @@ class Kernel:
 
     _ids = itertools.count(1)
 
-    def __init__(self, folder: Path, env: dict, warmup: str, extra_arguments=()):
+    def __init__(self, folder: Path, env: dict, warmup: str, extra_arguments=(), failed: Exception | None = None):
         self.id = next(self._ids)
         self.folder = folder
         self.log: Path | None = folder / f"kernel-{os.getpid()}-{self.id}.log"  # stderr, until a chapter takes it
@@ -69,9 +70,9 @@ class Kernel:
         self.extra_arguments = list(extra_arguments)
         self.km = None
         self.kc = None
-        self.pid: int | None = None
+        self.process = None  # the kernel's Popen (jupyter_client's local provisioner's)
         self.ready = threading.Event()
-        self.start_error: BaseException | None = None
+        self.start_error: BaseException | None = failed
         self._stopping = threading.Event()
         self._jobs: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._main, name=f"kernel-{self.id}", daemon=True)
@@ -87,7 +88,20 @@ class Kernel:
         """Kill the kernel now, from any thread (its own thread also cleans up when it can)."""
         self._stopping.set()
         self._jobs.put(None)
-        kill_group(self.pid)
+        self._kill()
+
+    def _kill(self) -> None:
+        """SIGKILL the kernel's process group (jupyter_client starts each kernel in a session of its own),
+        only while its process has not been reaped: never a process id the system has given out again."""
+        proc = self.process
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                try:
+                    proc.kill()
+                except OSError:
+                    pass
 
     def join(self, seconds: float) -> None:
         if threading.current_thread() is not self._thread:
@@ -95,9 +109,12 @@ class Kernel:
 
     # -- the kernel's own thread -----------------------------------------------------------------
     def _main(self) -> None:
-        from jupyter_core.utils import run_sync
-
+        run_sync = None
         try:
+            from jupyter_core.utils import run_sync
+
+            if self.start_error is not None:
+                raise self.start_error
             if self._stopping.is_set():
                 raise KernelStartError("the build stopped before the kernel started")
             run_sync(self._start)()
@@ -117,9 +134,10 @@ class Kernel:
                         fut.set_exception(exc)
         finally:
             try:
-                run_sync(self._stop)()
+                if run_sync is not None:
+                    run_sync(self._stop)()
             except Exception:
-                kill_group(self.pid)
+                self._kill()
 
     async def _start(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
@@ -131,7 +149,7 @@ class Kernel:
             try:
                 await self.km.start_kernel(extra_arguments=self.extra_arguments, cwd=str(self.folder), env=self.env,
                                            stderr=log, stdout=log)
-                self.pid = getattr(self.km.provisioner, "pid", None)
+                self.process = getattr(self.km.provisioner, "process", None)
                 if self._stopping.is_set():  # stop() came while the process was being started
                     raise KernelStartError("the build stopped while the kernel started")
                 self.kc = self.km.client()
@@ -223,21 +241,6 @@ class Kernel:
             pass
 
 
-def kill_group(pid: int | None) -> None:
-    """SIGKILL a kernel's process group (jupyter_client starts each kernel in a session of its own)."""
-    import signal
-
-    if not pid:
-        return
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
 class Pool:
     """Warm kernels for a build (or for the live mode, between builds).
 
@@ -267,10 +270,14 @@ class Pool:
         self.closed = False
 
     def _new(self) -> Kernel:
+        failed = None
         if not self._can_start:
-            import_for_start()
-            self._can_start = True
-        k = Kernel(self.folder, self.env, self.warmup, self.extra_arguments)
+            try:
+                import_for_start()
+                self._can_start = True
+            except Exception as exc:  # the chapter that takes this kernel reports it
+                failed = KernelStartError(f"cannot start a kernel: {exc!r}")
+        k = Kernel(self.folder, self.env, self.warmup, self.extra_arguments, failed)
         self._all.append(k)
         return k
 
