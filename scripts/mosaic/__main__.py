@@ -7,6 +7,7 @@ spaces: `make book ARGS="--param economy.x=a b --as-of 2024-06-30"`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import os
@@ -69,26 +70,48 @@ def positive_seconds(text: str) -> float:
 
 def locked_build(args, *, release: bool) -> int:
     """A build (or a release) holding the build lock; every failure is reported in words, never a traceback."""
-    from .pipeline.build import DISK_FULL, BuildError, build
     from .pipeline.lock import Busy, build_lock, command_line
 
     what = "Release" if release else "Build"
-    try:
-        with build_lock(ROOT, command_line()):
+    reference = getattr(args, "reference", False)
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(build_lock(ROOT, command_line()))
+        except Busy as exc:
+            print(f"{what} not started: {exc}", file=sys.stderr)
+            return 75  # EX_TEMPFAIL: try again later
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            from .pipeline.build import DISK_FULL
+
+            print(f"{what} failed: {DISK_FULL}", file=sys.stderr)
+            return 1
+        pool = None
+        if not reference and not getattr(args, "force", False):
+            # A kernel starts while the rest of the pipeline is imported (kernels imports nothing heavy).
+            from .pipeline.kernels import early_pool
+
+            pool = early_pool(ROOT)
+            if pool is not None:
+                held.callback(pool.close)
+        from .pipeline.build import DISK_FULL, BuildError, Warm, build
+
+        warm = None if reference else Warm(ROOT, args.workers, pool)
+        if warm is not None:
+            held.callback(warm.close)
+        try:
             build(ROOT, as_of=getattr(args, "as_of", None), overrides=getattr(args, "param", []),
                   force=getattr(args, "force", False), workers=args.workers, release=release, timeout=args.timeout,
-                  reference=getattr(args, "reference", False))
-    except Busy as exc:
-        print(f"{what} not started: {exc}", file=sys.stderr)
-        return 75  # EX_TEMPFAIL: try again later
-    except BuildError as exc:
-        print(f"{what} failed: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        if exc.errno != errno.ENOSPC:
-            raise
-        print(f"{what} failed: {DISK_FULL}", file=sys.stderr)
-        return 1
+                  reference=reference, warm=warm)
+        except BuildError as exc:
+            print(f"{what} failed: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            print(f"{what} failed: {DISK_FULL}", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -51,10 +51,10 @@ class Warm:
     one staged book (one per workspace).
     """
 
-    def __init__(self, root: Path, workers: int | None = None):
+    def __init__(self, root: Path, workers: int | None = None, pool: kernels.Pool | None = None):
         self.root = root
         self.workers = max(1, workers or os.cpu_count() or 1)
-        self.pool: kernels.Pool | None = None
+        self.pool = pool
         self.renderers: dict[Path, render.Renderer] = {}
         self.base: Path | None = None  # the workspace of the last build
         self.helpers: list = []  # processes a build started beside its kernels (the vega bundle's)
@@ -64,7 +64,7 @@ class Warm:
             modules = warm_modules(self.root, chapters)
             self.pool = kernels.Pool(self.root, folder, modules)
             try:  # what the next build starts its first kernel with, before it has planned (`speculate`)
-                cached = self.root / "_build" / "cache" / WARM_MODULES
+                cached = self.root / "_build" / "cache" / kernels.WARM_MODULES
                 if not cached.exists() or json.loads(cached.read_text()) != modules:
                     cached.parent.mkdir(parents=True, exist_ok=True)
                     cached.write_text(json.dumps(modules))
@@ -73,21 +73,9 @@ class Warm:
         return self.pool
 
     def speculate(self) -> None:
-        """Start one kernel before validating and planning, when a file the book is built from is newer than the
-        last published build: the plan then almost always has a chapter to run, and that chapter finds its
-        kernel started. A build that turns out to have nothing to run kills it."""
-        state = self.root / "_build" / "state" / "site.json"
-        cached = self.root / "_build" / "cache" / WARM_MODULES
-        if self.pool is not None:
-            return
-        try:
-            if not newer_than(self.root, state.stat().st_mtime_ns):
-                return
-            modules = json.loads(cached.read_text())
-        except (OSError, ValueError):
-            return
-        self.pool = kernels.Pool(self.root, self.root / "_build" / "kernels", modules)
-        self.pool.spare(1)
+        """A kernel started before validating and planning (see `kernels.early_pool`), unless one runs already."""
+        if self.pool is None:
+            self.pool = kernels.early_pool(self.root)
 
     def renderer(self, stage_dir: Path, render_dir: Path) -> render.Renderer:
         if stage_dir not in self.renderers:
@@ -117,31 +105,6 @@ class Warm:
         for r in self.renderers.values():
             r.discard()
         self.renderers = {}
-
-
-WARM_MODULES = "warm-modules.json"
-INPUTS = ("data", "chapters", "scripts")
-
-
-def newer_than(root: Path, ns: int) -> bool:
-    """Whether any file under data/, chapters/, scripts/ or at the top of the project changed after `ns`."""
-    def walk(folder: str) -> bool:
-        try:
-            with os.scandir(folder) as entries:
-                for e in entries:
-                    if e.is_dir(follow_symlinks=False):
-                        if e.name != "__pycache__" and walk(e.path):
-                            return True
-                    elif e.stat().st_mtime_ns > ns:
-                        return True
-        except OSError:
-            pass
-        return False
-
-    with os.scandir(root) as top:
-        if any(e.is_file() and e.stat().st_mtime_ns > ns for e in top):
-            return True
-    return any(walk(str(root / f)) for f in INPUTS)
 
 
 def warm_modules(root: Path, chapters) -> list[str]:

@@ -19,6 +19,7 @@ client, papermill's engine registry, and nbclient's `NotebookClient(km=...)`, wh
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import queue
 import signal
@@ -30,6 +31,8 @@ from queue import Empty
 from typing import Callable
 
 KERNEL_NAME = "python3"
+WARM_MODULES = "warm-modules.json"  # in _build/cache/: what the last build's kernels imported ahead
+INPUTS = ("data", "chapters", "scripts")
 ENGINE = "mosaic-warm"
 STARTS = 3  # a kernel that dies or never answers while starting is started again, up to this many times
 START_SECONDS = 30  # a kernel answers within a second or two here
@@ -44,6 +47,43 @@ def kernel_env(root: Path) -> dict:
     return {**os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "scripts"), os.environ.get("PYTHONPATH")])),
             "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
+def newer_than(root: Path, ns: int) -> bool:
+    """Whether any file under data/, chapters/, scripts/ or at the top of the project changed after `ns`."""
+    def walk(folder: str) -> bool:
+        try:
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    if e.is_dir(follow_symlinks=False):
+                        if e.name != "__pycache__" and walk(e.path):
+                            return True
+                    elif e.stat().st_mtime_ns > ns:
+                        return True
+        except OSError:
+            pass
+        return False
+
+    with os.scandir(root) as top:
+        if any(e.is_file() and e.stat().st_mtime_ns > ns for e in top):
+            return True
+    return any(walk(str(root / f)) for f in INPUTS)
+
+
+def early_pool(root: Path) -> "Pool | None":
+    """One kernel started before the build has validated and planned, when a file it is built from is newer
+    than the last published build: the plan then almost always has a chapter to run, which finds its kernel
+    started. This module imports nothing heavy, so `python -m mosaic build` calls this before importing the
+    rest of the pipeline. A build that turns out to have nothing to run kills the kernel."""
+    try:
+        if not newer_than(root, (root / "_build" / "state" / "site.json").stat().st_mtime_ns):
+            return None
+        modules = json.loads((root / "_build" / "cache" / WARM_MODULES).read_text())
+    except (OSError, ValueError):
+        return None
+    pool = Pool(root, root / "_build" / "kernels", modules)
+    pool.spare(1)
+    return pool
 
 
 def warmup_code(modules: list[str]) -> str:
