@@ -162,7 +162,10 @@ def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
     assert "claims: execute (data/claims/claims.csv changed)" in proc.stdout
     assert "coding: execute (data/claims/claims.csv changed)" in proc.stdout  # Cotra's forecast
     assert "alignment_clock: execute (data/claims/claims.csv changed)" in proc.stdout  # the essay's arithmetic
-    assert "[3/3]" in proc.stdout
+    # The landing chapter waits for the chapters it reads, and runs only if what they publish changed.
+    assert "mosaic: after coding, alignment_clock, if what they publish changes" in proc.stdout
+    ran = {line.split("] ")[1].split(":")[0] for line in proc.stdout.splitlines() if line.strip().startswith("[")}
+    assert {"claims", "coding", "alignment_clock"} <= ran <= {"claims", "coding", "alignment_clock", "mosaic"}
     after = {f["key"]: f for f in figures(built_copy)}
     # 7x rounds to 7x, not the claimed 10x: one more claim, and one more discrepant one.
     assert after["claims_discrepant"]["value"] == before["claims_discrepant"]["value"] + 1
@@ -173,7 +176,7 @@ def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
     assert "A new claim that does not hold" in page
 
 
-def test_one_new_swe_bench_row_reexecutes_coding_only(built_copy):
+def test_one_new_swe_bench_row_reexecutes_coding_and_the_chapters_that_read_it(built_copy):
     before = {f["key"]: f for f in figures(built_copy)}
     swe = built_copy / "data" / "coding" / "swe_bench.csv"
     best = before["swe_verified_best_independent"]["value"]
@@ -183,8 +186,13 @@ def test_one_new_swe_bench_row_reexecutes_coding_only(built_copy):
     proc = run_build(built_copy)
     assert proc.returncode == 0, proc.stderr
     assert "coding: execute (data/coding/swe_bench.csv changed)" in proc.stdout
-    assert "claims: up to date" in proc.stdout and "[1/1] coding: done" in proc.stdout
+    assert re.search(r"\[1/\d\] coding: done", proc.stdout) and "claims: done" not in proc.stdout
+    # The alignment clock reads coding's published outputs, so it runs again after coding; a SWE-bench row
+    # moves none of its figures. The landing chapter reads every SWE-bench score coding publishes.
+    assert re.search(r"\] alignment_clock: done", proc.stdout) and re.search(r"\] mosaic: done", proc.stdout)
     after = {f["key"]: f for f in figures(built_copy)}
+    clock = [k for k, f in before.items() if f["chapter"] == "alignment_clock"]
+    assert clock and all(after[k]["value"] == before[k]["value"] for k in clock)
     assert after["swe_verified_best_independent"]["value"] == pytest.approx(best + 1.5)
     assert after["claims_checked"] == before["claims_checked"]
     # A model no vendor reported on cannot move the vendor-versus-independent gap, which pairs like with like.
@@ -225,15 +233,15 @@ def test_parameters_from_the_command_line_are_stated_on_the_page(built_copy):
 
 @pytest.mark.parametrize("as_of", ["2023-06-30", "2024-06-30"])
 def test_the_claims_chapter_builds_before_the_essay_appeared(project, as_of):
-    """`--as-of` before Import AI 455: the claims page and the kernels chapter it reads build and say so.
+    """`--as-of` before Import AI 455: the claims page and the chapters it reads build and say so.
 
-    The book here holds only those two chapters (with a landing page linking them), so the test
+    The book here holds only those chapters (with a landing page linking them), so the test
     follows this chapter whatever the state of the others.
     """
-    (project / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n- file: chapters/claims\n"
-                                      "- file: chapters/kernels\n")
-    (project / "index.md").write_text("# Mosaic\n\n- [The claims, checked](chapters/claims)\n"
-                                      "- [Kernels](chapters/kernels)\n")
+    read = ["claims", "kernels", "alignment_clock", "coding"]
+    (project / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
+                                      + "".join(f"- file: chapters/{c}\n" for c in read))
+    (project / "index.md").write_text("# Mosaic\n\n" + "".join(f"- [{c}](chapters/{c})\n" for c in read))
     proc = run_build(project, "--as-of", as_of)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     page = (project / "_build" / "html" / "chapters" / "claims.html").read_text()
@@ -263,8 +271,8 @@ def test_a_failing_chapter_leaves_the_published_site_unchanged(built_copy):
 def test_a_render_warning_fails_the_build_and_keeps_the_site(built_copy):
     site = built_copy / "_build" / "html"
     before = tree_digest(site)
-    index = built_copy / "index.md"
-    index.write_text(index.read_text() + "\nSee [a missing page](chapters/missing).\n")
+    page = built_copy / "changelog.md"
+    page.write_text(page.read_text() + "\nSee [a missing page](chapters/missing).\n")
     proc = run_build(built_copy)
     assert proc.returncode != 0
     assert "jupyter-book build failed" in proc.stderr and "missing" in proc.stderr

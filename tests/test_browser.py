@@ -73,7 +73,7 @@ def wait_for_charts(page) -> int:
 
 
 def test_every_page_loads_clean_and_draws_its_charts(browser, site, built):
-    pages = [f"{e}.html" for e in toc_entries(built)] + ["search.html", "genindex.html"]
+    pages = [f"{e}.html" for e in toc_entries(built)] + ["search.html"]
     charts = 0
     for path in pages:
         page, problems = open_page(browser, f"{site}/{path}", site)
@@ -222,7 +222,7 @@ def test_chart_data_download_is_the_data_drawn(browser, site, built):
     wait_for_charts(page)
     drawn = page.locator("#chart-claims-vs-sources svg.marks g.mark-symbol.role-mark > path").count()
     assert drawn == len(rows) + sum(bool(r["first_gap_percent"]) for r in rows)  # a dot each, a ring per correction
-    assert page.locator("#vega-claims-vs-sources").get_attribute("aria-label")
+    assert page.locator("#chart-claims-vs-sources").get_attribute("aria-label")
     assert "description" in page.locator("#spec-claims-vs-sources").inner_text()
 
 
@@ -234,6 +234,19 @@ def test_on_a_phone_the_plot_keeps_its_width(browser, site, page_path, chart):
     wait_for_charts(page)
     plot = page.locator(f"#vega-{chart} svg.marks g.role-frame path.background").first.bounding_box()
     assert plot["width"] >= 0.5 * 390
+    assert problems == []
+
+
+@pytest.mark.parametrize("chart", ["alignment-clock", "evaluation-awareness", "reward-hacking", "forecasts"])
+def test_the_alignment_charts_fit_a_phone(browser, site, chart):
+    # Small multiples cannot stretch to their box, so they are drawn narrow enough for it; nothing scrolls sideways.
+    page, problems = open_page(browser, f"{site}/chapters/alignment_clock.html", site, {"width": 390, "height": 844})
+    wait_for_charts(page)
+    box = page.locator(f"#vega-{chart}").bounding_box()
+    drawn = page.locator(f"#vega-{chart} svg.marks").bounding_box()
+    assert drawn["x"] >= box["x"] - 1 and drawn["x"] + drawn["width"] <= box["x"] + box["width"] + 1
+    plot = page.locator(f"#vega-{chart} svg.marks g.role-frame path.background").first.bounding_box()
+    assert plot["width"] >= 150
     assert problems == []
 
 
@@ -259,38 +272,90 @@ def slide(page, chart: str, param: str, value) -> None:
 
 
 def chart_text(page, chart: str) -> str:
-    return " ".join(page.locator(f"#chart-{chart} svg.marks g.mark-text text").all_text_contents())
+    """The chart's text marks and title, lines joined by spaces."""
+    texts = page.locator(f"#chart-{chart} svg.marks g.mark-text text, #chart-{chart} svg.marks g.role-title-text text")
+    return " ".join(t.evaluate("t => t.querySelectorAll('tspan').length ? [...t.querySelectorAll('tspan')]"
+                               ".map(s => s.textContent).join(' ') : t.textContent") for t in texts.all())
 
 
-def test_moving_the_reliability_slider_moves_the_crossing(browser, site, built):
-    import datetime as dt
+MONTH = 365.25 / 12
 
-    from mosaic.analyses import alignment as a
 
-    figures = {f["key"]: f for f in json.loads((built / "_build" / "html" / "figures.json").read_text())
-               if f["chapter"] == "alignment_clock"}
-    start = dt.date.fromisoformat(figures["clock_start"]["value"])
-    cadence = figures["cadence_months"]["value"]
-    threshold = figures["threshold"]["value"]
+def clock_settings(built) -> dict:
+    """The settings the clock chart starts from, as its download gives them, with the page's defaults."""
+    from mosaic.pipeline.chapters import read
+
+    path = built / "_build" / "html" / "_static" / "data" / "alignment_clock" / "alignment-clock-settings.csv"
+    row = next(csv.DictReader(path.open()))
+    defaults = read(built / "chapters" / "alignment_clock.md").defaults
+    assert (float(row["p"]), float(row["threshold"]), int(row["horizon_generations"])) == (
+        defaults["p"], defaults["threshold"], defaults["horizon_generations"])
+    return {"start": dt.date.fromisoformat(row["start"]), "cadence": float(row["cadence_days"]) / MONTH,
+            "floor": float(row["floor_days"]) / MONTH, "shrink": float(row["cadence_shrink"]),
+            "p": float(row["p"]), "threshold": float(row["threshold"])}
+
+
+# The chart's text as chart_text joins it, in the page: a text's lines are joined by spaces, as a reader reads them.
+CHART_TEXT = """chart => [...document.querySelectorAll(`#chart-${chart} svg.marks g.mark-text text, ` +
+                                              `#chart-${chart} svg.marks g.role-title-text text`)]
+  .map(t => t.querySelectorAll('tspan').length ? [...t.querySelectorAll('tspan')].map(s => s.textContent).join(' ')
+                                               : t.textContent).join(' ')"""
+
+
+def wait_for_clock_text(page, text: str) -> str:
+    page.wait_for_function(f"([chart, t]) => ({CHART_TEXT})(chart).includes(t)", arg=["alignment-clock", text],
+                           timeout=5_000)
+    return chart_text(page, "alignment-clock")
+
+
+def test_moving_the_clock_sliders_moves_the_crossing_as_the_model_does(browser, site, built):
+    from mosaic.analyses import alignment_clock as a
+
+    s = clock_settings(built)
     page, problems = open_page(browser, f"{site}/chapters/alignment_clock.html", site)
     wait_for_charts(page)
-    before = chart_text(page, "alignment-clock")
-    assert f"after {figures['generations_to_threshold']['value']} generations" in before
+
+    def expect(p, shrink, floor, cadence=s["cadence"]):
+        """The crossing as the title gives it (the chapter's finding), from the Python model."""
+        n = a.generations_to_threshold(p, s["threshold"])
+        when = a.crossing_date(s["start"], n, cadence, shrink, floor)
+        return f"falls below {s['threshold']:.0%} after {n:,} generations, around {when.strftime('%B %Y')}"
+
+    def needed(threshold, horizon):
+        """The read-out of the reliability needed, from the Python model."""
+        need = a.required_p(threshold, horizon)
+        return f"Needed to stay above {threshold:.0%} for {horizon:,} generations: p = {need:.4%}"
+
+    # Before any slider moves: 106 generations at the observed pace, May 2042 (tests/test_alignment.py by hand),
+    # and 0.9 ** (1 / 500) = 99.9789% per generation to last 500.
+    text = chart_text(page, "alignment-clock")
+    assert expect(s["p"], s["shrink"], s["floor"]) + " at today's pace" in text
+    assert "falls below 90% after 106 generations, around May 2042 at today's pace" in text
+    assert needed(s["threshold"], 500) in text and "p = 99.9789%" in text
     path_before = page.locator("#chart-alignment-clock svg.marks g.mark-line path").first.get_attribute("d")
 
     slide(page, "alignment-clock", "p", 0.995)
-    n = a.generations_to_threshold(0.995, threshold)
-    when = a.crossing_date(start, n, cadence)
-    page.wait_for_function(f"() => document.querySelector('#chart-alignment-clock svg.marks')"
-                           f".textContent.includes('after {n} generations')", timeout=5_000)
-    after = chart_text(page, "alignment-clock")
-    assert when.strftime("%B %Y") in after
+    wait_for_clock_text(page, expect(0.995, s["shrink"], s["floor"]) + " at today's pace")
     assert page.locator("#chart-alignment-clock svg.marks g.mark-line path").first.get_attribute("d") != path_before
 
-    slide(page, "alignment-clock", "cadence", 12)
-    later = a.crossing_date(start, n, 12)
-    page.wait_for_function(f"() => document.querySelector('#chart-alignment-clock svg.marks')"
-                           f".textContent.includes('{later.strftime('%B %Y')}')", timeout=5_000)
+    slide(page, "alignment-clock", "H", 1000)
+    wait_for_clock_text(page, needed(s["threshold"], 1000))
+
+    slide(page, "alignment-clock", "cadence_days", 365)
+    wait_for_clock_text(page, expect(0.995, s["shrink"], s["floor"], cadence=365 / MONTH)
+                        + " at the pace the sliders set")
+    slide(page, "alignment-clock", "cadence_days", s["cadence"] * MONTH)
+    wait_for_clock_text(page, expect(0.995, s["shrink"], s["floor"]) + " at today's pace")
+
+    # Shortening generations, with the page's floor and then without one: p moves the date only with the floor.
+    slide(page, "alignment-clock", "shrink", 0.05)
+    slide(page, "alignment-clock", "p", 0.9999)
+    floored = wait_for_clock_text(page, expect(0.9999, 0.05, s["floor"]))
+    assert "after 1,054 generations, around June 2045 at the pace the sliders set" in floored
+    slide(page, "alignment-clock", "floor_days", 0)
+    wait_for_clock_text(page, expect(0.9999, 0.05, 0.0))
+    slide(page, "alignment-clock", "p", 0.999)
+    wait_for_clock_text(page, expect(0.999, 0.05, 0.0))
     assert problems == []
 
 
@@ -307,20 +372,22 @@ def test_moving_the_amdahl_sliders_moves_the_speedup(browser, site, built):
     page, problems = open_page(browser, f"{site}/chapters/economy.html", site)
     wait_for_charts(page)
     f, s = defaults["f"], defaults["s"]
-    assert f"the whole runs {e.amdahl(f, s):.2f}× as fast" in chart_text(page, "amdahl")  # before any slider moves
+    # The title says what the sliders give (test_accessibility checks it word for word).
+    assert f"makes the whole run {e.amdahl(f, s):.2f}× as fast" in chart_text(page, "amdahl")  # before any slide
     slide(page, "amdahl", "f", 0.9)
     slide(page, "amdahl", "s", 10)
-    expected = f"the whole runs {e.amdahl(0.9, 10):.2f}× as fast"
-    page.wait_for_function(f"() => document.querySelector('#chart-amdahl svg.marks').textContent"
+    expected = f"makes the whole run {e.amdahl(0.9, 10):.2f}× as fast"
+    page.wait_for_function(f"() => document.querySelector('#chart-amdahl').getAttribute('aria-label')"
                            f".includes('{expected}')", timeout=5_000)
-    assert f"never beats {e.amdahl_cap(0.9):.1f}×" in chart_text(page, "amdahl")
+    assert f"caps it at {e.amdahl_cap(0.9):.1f}×" in chart_text(page, "amdahl")
 
     n, skill = defaults["oring_tasks"], defaults["oring_skill"]
     slide(page, "oring", "omega", 0.99)
     outputs = [e.oring_output(k, n, 0.99, skill) for k in range(n + 1)]
     best = outputs.index(max(outputs))
     peak = f"Peak: {best} of {n} tasks automated, output {max(outputs):.3f}"
-    page.wait_for_function(f"() => document.querySelector('#chart-oring svg.marks').textContent.includes('{peak}')",
+    page.wait_for_function(f"() => [...document.querySelectorAll('#chart-oring svg.marks g.mark-text text')]"
+                           f".some(t => [...t.querySelectorAll('tspan')].map(s => s.textContent).join(' ') === '{peak}')",
                            timeout=5_000)
     assert problems == []
 
@@ -392,24 +459,68 @@ def test_economy_tooltips_give_the_values_in_the_data(browser, site, built):
     assert problems == []
 
 
-def test_hovering_the_clock_curve_gives_that_generations_reliability(browser, site, built):
-    import re
+def test_hovering_the_clock_gives_the_models_values(browser, site, built):
+    from mosaic.analyses import alignment_clock as a
 
-    from mosaic.analyses import alignment as a
-
+    s = clock_settings(built)
     page, problems = open_page(browser, f"{site}/chapters/alignment_clock.html", site)
     wait_for_charts(page)
-    page.locator("#chart-alignment-clock svg.marks g.mark-symbol.role-mark").first.locator("path").nth(30).hover(
-        force=True)
-    tooltip = page.locator("#vg-tooltip-element")
-    tooltip.wait_for(state="visible", timeout=5_000)
-    text = tooltip.inner_text()
-    n = int(re.search(r"Generation\s+([\d,]+)", text).group(1).replace(",", ""))
-    shown = float(re.search(r"Reliability \(%\)\s+([\d.]+)", text).group(1))
-    p = next(f["value"] for f in json.loads((built / "_build" / "html" / "figures.json").read_text())
-             if f["chapter"] == "alignment_clock" and f["key"] == "p")
-    assert shown == pytest.approx(a.reliability(p, n) * 100, abs=0.005)
-    assert "Around" in text
+    points = page.locator("#chart-alignment-clock svg.marks g.mark-symbol.role-mark")
+    for nth in (3, 30, 150):  # invisible points every ten generations along the curve; a hover finds one
+        tip = tooltip_of(page, points.first.locator("path").nth(nth))
+        n = int(tip["Generation"].replace(",", ""))
+        assert float(tip["Reliability (%)"]) == pytest.approx(a.reliability(s["p"], n) * 100, abs=0.005)
+        when = a.crossing_date(s["start"], n, s["cadence"], s["shrink"], s["floor"])
+        assert tip["Around"] == when.strftime("%b %Y")
+    tip = tooltip_of(page, points.last.locator("path").first)  # the red crossing point
+    n = a.generations_to_threshold(s["p"], s["threshold"])
+    assert tip["Falls below the threshold at generation"] == f"{n:,}" == "106"
+    assert tip["Around"] == a.crossing_date(s["start"], n, s["cadence"], s["shrink"], s["floor"]).strftime("%B %Y")
+    assert problems == []
+
+
+def alignment_rows(built, name) -> list[dict]:
+    with (built / "data" / "alignment" / f"{name}.csv").open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def source_titles(built) -> dict[str, str]:
+    with (built / "data" / "sources.csv").open(newline="") as f:
+        return {r["source_id"]: r["title"] for r in csv.DictReader(f)}
+
+
+def test_alignment_tooltips_give_the_values_in_the_data(browser, site, built):
+    """Every point of the evidence charts, checked against its row in the CSV, read here as text."""
+    titles = source_titles(built)
+    page, problems = open_page(browser, f"{site}/chapters/alignment_clock.html", site)
+    wait_for_charts(page)
+
+    signals = {(r["model_or_study"], r["signal"]): r for r in alignment_rows(built, "alignment_signals")}
+    for chart in ("evaluation-awareness", "reward-hacking"):
+        drawn = built / "_build" / "html" / "_static" / "data" / "alignment_clock" / f"{chart}.csv"
+        dots = page.locator(f"#chart-{chart} svg.marks g.mark-symbol.role-mark > path")
+        assert dots.count() == len(list(csv.DictReader(drawn.open()))) >= 12, chart
+        for i in range(dots.count()):
+            tip = tooltip_of(page, dots.nth(i))
+            row = signals[(tip["Model or study"], tip["Signal"])]
+            assert float(tip["Value (%)"]) == float(row["value"]) and tip["Date"] == row["period"]
+            assert tip["Source"] == titles[row["source_id"]]
+
+    forecasts = {(r["forecaster"], r["target_event"]): r for r in alignment_rows(built, "forecasts")}
+    dots = page.locator("#chart-forecasts svg.marks g.mark-symbol.role-mark > path")
+    assert dots.count() == sum(bool(r["target_year"]) for r in forecasts.values())
+    seen = set()
+    for i in range(dots.count()):
+        tip = tooltip_of(page, dots.nth(i))
+        row = forecasts[(tip["Forecaster"], tip["Event"])]
+        assert (tip["Made"], tip["By"], tip["Year charted"]) == (row["date_made_as_written"], row["target_as_written"],
+                                                                 row["target_year"])
+        assert tip["Probability or value"] == row["probability_or_value"]
+        assert tip["Source"] == titles[row["source_id"]]
+        seen.add(tip["Forecaster"])
+    # The two forecasts added from the evidence pack, with their month shown as written (never 2025-12-31).
+    assert {"Thomas Kwa (METR research note, 8-parameter model)",
+            "AI Futures Model (Dec 2025 version), Daniel Kokotajlo's parameter medians"} <= seen
     assert problems == []
 
 

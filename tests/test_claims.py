@@ -71,10 +71,18 @@ def counted(as_of=None, which="latest") -> pd.DataFrame:
     return pd.read_csv(io.StringIO(out.to_csv(index=False)))
 
 
+def arithmetic(claims: pd.DataFrame, as_of=None) -> pd.DataFrame:
+    """The alignment clock's computed examples, as the pipeline hands them over: written to CSV and read back."""
+    from mosaic.analyses import alignment_clock as a
+
+    out = a.essay_output(a.essay_examples(claims, load("sources", ROOT), as_of))
+    return pd.read_csv(io.StringIO(out.to_csv(index=False)))
+
+
 def frames(as_of=None, claims=None, which="latest", sources=None) -> dict:
-    return {"claims": load("claims", ROOT, as_of) if claims is None else claims,
-            "sources": chapter_sources_frame() if sources is None else sources,
-            c.KERNELS: counted(as_of, which)}
+    claims = load("claims", ROOT, as_of) if claims is None else claims
+    return {"claims": claims, "sources": chapter_sources_frame() if sources is None else sources,
+            c.KERNELS: counted(as_of, which), c.ARITHMETIC: arithmetic(claims, as_of)}
 
 
 def headline(as_of=None, **kw):
@@ -394,6 +402,16 @@ def test_the_status_table_draws_badges_and_notes_and_escapes_the_rest(latest):
     out = table_html(frame, args["columns"], badges=args["badges"], notes=args["notes"])
     assert "A &lt;b&gt;claim&lt;/b&gt; &amp; more<div class='mosaic-note'>Full SWE-bench (2,294 tasks)" in out
     colour = palette.STATUS["superseded"]
-    assert f"<span class='mosaic-status' style='border-color:{colour};color:{colour}'>superseded</span>" in out
+    assert f"<span class='mosaic-status' style='--status:{colour}'>superseded</span>" in out
     assert out.count("class='mosaic-status'") == len(frame)
     assert "<th>Sources say (latest report)</th>" in out and "<th>note</th>" not in out
+
+
+def test_the_essays_arithmetic_is_the_alignment_clocks_value(latest):
+    """One value per quantity: the claims page quotes the alignment clock's 0.999^500, not a second computation."""
+    parts = latest.tables["parts"].set_index("claim_id")
+    computed = arithmetic(load("claims", ROOT)).set_index("claim_id").found_pct
+    assert computed["compound_500"] == pytest.approx(0.999 ** 500 * 100)
+    without = c.headline({**frames(), c.ARITHMETIC: computed.iloc[0:0].reset_index()}, {"as_of": None})
+    assert without.value("claims_checked") == latest.value("claims_checked") - 2  # 50 and 500 generations
+    assert parts.loc["compound_500", "latest"] == pytest.approx(computed["compound_500"])

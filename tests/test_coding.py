@@ -364,3 +364,42 @@ def test_the_chapter_builds_on_an_early_date(project, as_of):
     page = (project / "_build" / "html" / "chapters" / "coding.html").read_text()
     assert f"not enough data before {as_of}" in page
     assert "Some sources do not date when they published each value (METR time horizons: 3 rows" in page
+
+
+def test_the_forecasts_output_holds_the_trends_threshold_dates_for_the_ledger(latest):
+    """What make release enters into the forecast ledger: the central date and the 5% and 95% quantiles of the
+    replicates' dates for each threshold, computed here from the published replicates."""
+    out = latest.outputs["forecasts"]
+    assert out.key.tolist() == ["metr_reaches_2400_minutes", "metr_reaches_10020_minutes"]
+    assert out.figure.tolist() == ["metr_workweek_date", ""]  # the work-week date is a figure of the page
+    reps = latest.outputs["metr_trend_replicates"]
+    central, rest = reps[reps.replicate == -1].iloc[0], reps[(reps.replicate >= 0) & (reps.slope_per_day > 0)]
+    floor = latest["metr_doubling_days"].as_of  # no date before the newest value the fit used
+    for row, hours in zip(out.itertuples(), (40, 167)):
+        at = (np.log(hours * 60) - rest.intercept) / rest.slope_per_day
+        lo, hi = np.quantile(at, [0.05, 0.95])
+        mid = (np.log(hours * 60) - central.intercept) / central.slope_per_day
+        days = [max(D.fromordinal(int(round(v))), floor) for v in (lo, mid, hi)]
+        assert row.quantiles == f"q05={days[0]}; q50={days[1]}; q95={days[2]}"
+        assert row.resolve_by == (days[2] + dt.timedelta(days=91)).isoformat()
+        assert (row.resolver, row.resolver_args, row.kind, row.unit) == (
+            "metr first reaches", f"suite=TH1.1; minutes={hours * 60}", "quantiles", "date")
+    assert out.quantiles.iloc[0].split("; ")[1] == f"q50={latest.value('metr_workweek_date')}"
+    assert headline(D(2024, 6, 30)).outputs["forecasts"].empty  # no trend, no forecast
+
+
+def test_other_chapters_read_every_model_and_every_swe_bench_score(latest):
+    """The outputs the landing chapter reads: every TH1.1 model (not only the frontier), and SWE-bench as reported."""
+    models = latest.outputs["metr_models"].set_index("model")
+    # Claude 3 Opus is below the frontier, so only this output carries it; Opus 4.6 as corrected on 2026-03-03.
+    assert "Claude 3 Opus" in models.index and "Claude 3 Opus" not in set(latest.outputs["metr_frontier"].model)
+    assert models.loc["Claude Opus 4.6", "p50_minutes"] == pytest.approx(718.8, abs=0.05)
+    th11 = {r["model"] for r in raw_rows("metr_time_horizons.csv") if r["suite"] == "TH1.1"}
+    assert set(models.index) == th11
+    scores = latest.outputs["swe_scores"]
+    assert len(scores) == len(raw_rows("swe_bench.csv"))
+    mythos = scores[(scores.model == "Claude Mythos Preview") & (scores.split == "Verified")]
+    assert mythos.percent_resolved.tolist() == [93.9] and mythos.reported_by.tolist() == ["vendor"]
+    records = latest.outputs["swe_records"]
+    verified = records[records.split == "Verified"]
+    assert list(verified.best) == sorted(verified.best) and verified.best.is_unique

@@ -91,3 +91,21 @@ def test_other_chapters_read_the_counted_values():
     out = headline().outputs["counted_speedups"].set_index("model")
     assert out.loc["Claude Mythos Preview", ["speedup_x", "first_reported_x"]].tolist() == [61.79, 51.91]
     assert out.loc["Claude Opus 4", ["speedup_x", "first_reported_x"]].tolist() == [2.8, 2.993]
+
+
+def test_other_chapters_read_the_frontier_and_the_trend_replicates():
+    h = headline()
+    front = h.outputs["speedup_frontier"]
+    # The frontier under the latest-report rule, typed from the cards (see the doubling-time test).
+    assert front.speedup_x.tolist() == [2.8, 5.5, 16.53, 34, 61.79]
+    assert front.release.tolist()[0] == "2025-05-22" and front.model.tolist()[-1] == "Claude Mythos Preview"
+    reps = h.outputs["speedup_trend_replicates"]
+    assert len(reps) == 501 and reps.replicate.min() == -1
+    central = reps[reps.replicate == -1].iloc[0]
+    assert np.log(2) / central.slope_per_day == pytest.approx(h.value("training_speedup_doubling_days"), abs=0.05)
+
+
+def test_with_too_few_models_the_replicates_are_empty_not_missing():
+    h = headline(dt.date(2025, 9, 1))
+    assert h.outputs["speedup_trend_replicates"].empty and len(h.outputs["speedup_frontier"]) == 1
+    assert list(h.outputs["speedup_trend_replicates"].columns) == ["replicate", "slope_per_day", "intercept"]

@@ -161,7 +161,7 @@ def test_never_executed(project):
 
 @pytest.mark.parametrize("override, message", [
     ("claims.nope=1", "chapter 'claims' has no parameter 'nope' (parameters: as_of"),
-    ("nosuch.as_of=2025-01-01", "no chapter 'nosuch' (chapters: claims, coding,"),
+    ("nosuch.as_of=2025-01-01", "no chapter 'nosuch' (chapters: mosaic, claims, coding,"),
     ("claims.as_of", "expected CHAPTER.NAME=VALUE"),
 ])
 def test_bad_parameters_are_named(project, override, message):

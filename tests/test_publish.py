@@ -55,7 +55,7 @@ def test_a_build_for_another_date_never_poisons_the_default_one(built_copy):
     default_figures = (built_copy / "_build" / "html" / "figures.json").read_text()
     proc = run_build(built_copy, "--as-of", "2025-06-30")
     assert proc.returncode == 0, proc.stderr
-    assert "in _build/variants/" in proc.stdout and "[6/6]" in proc.stdout
+    assert "in _build/variants/" in proc.stdout and "[7/7]" in proc.stdout
     assert all(p.read_bytes() == b for p, b in default_notebooks.items())
     # Back to the default: nothing executes again, and the site is the default one again.
     proc = run_build(built_copy)
@@ -82,8 +82,8 @@ sys.exit(main(["build"]))
 def test_a_full_disk_leaves_the_site_intact_and_says_so_in_one_line(built_copy):
     site = built_copy / "_build" / "html"
     before, published = tree_digest(site), site.resolve()
-    index = built_copy / "index.md"
-    index.write_text(index.read_text() + "\nOne more sentence, so that the site is published again.\n")
+    page = built_copy / "changelog.md"
+    page.write_text(page.read_text() + "\nOne more sentence, so that the site is published again.\n")
     env = dict(os.environ, PYTHONPATH=str(built_copy / "scripts"))
     proc = subprocess.run([sys.executable, "-c", DISK_FULL_AFTER], cwd=built_copy, env=env, capture_output=True,
                           text=True)
@@ -98,4 +98,4 @@ def test_a_full_disk_leaves_the_site_intact_and_says_so_in_one_line(built_copy):
     proc = run_build(built_copy)
     assert proc.returncode == 0, proc.stderr
     assert [p for p in (built_copy / "_build" / "sites").iterdir()] == [site.resolve()] != [published]
-    assert "One more sentence" in (site / "index.html").read_text()
+    assert "One more sentence" in (site / "changelog.html").read_text()

@@ -61,7 +61,7 @@ def test_the_first_release_versions_every_chapter_once(released):
     release_commit = git(root, "rev-list", "-n", "1", first["tag"])
     assert first["commit"] == git(root, "rev-parse", f"{release_commit}^")
     assert all(v["commit"] == first["commit"] for v in first["versions"])
-    assert git(root, "log", "-1", "--format=%s", release_commit).startswith(f"Release {TODAY}: claims v1")
+    assert git(root, "log", "-1", "--format=%s", release_commit).startswith(f"Release {TODAY}: mosaic v1")
 
 
 # -- one corrected row ------------------------------------------------------------------------------
@@ -249,8 +249,8 @@ def test_nothing_changed_releases_nothing(released_copy):
     head, tags = git(released_copy, "rev-parse", "HEAD"), git(released_copy, "tag")
     proc = run_mosaic(released_copy, "release")
     assert proc.returncode == 0, proc.stderr
-    assert ("Nothing to release: every chapter's content is that of its latest version (claims 1, coding 1, "
-            "replication 1, kernels 2,") in proc.stdout
+    assert ("Nothing to release: every chapter's content is that of its latest version (mosaic 1, claims 1, "
+            "coding 1, replication 1, kernels 2,") in proc.stdout
     assert (released_copy / "releases" / "ledger.json").read_bytes() == before
     assert git(released_copy, "rev-parse", "HEAD") == head and git(released_copy, "tag") == tags
     assert git(released_copy, "status", "--porcelain") == ""
@@ -288,8 +288,8 @@ def test_a_failed_release_commit_writes_nothing(released_copy):
 def test_an_edited_archive_stops_the_build(released_copy):
     page = released_copy / "releases" / "v" / "kernels" / "1" / "index.html"
     page.write_text(page.read_text().replace("A permanent copy", "An edited copy"))
-    index = released_copy / "index.md"
-    index.write_text(index.read_text() + "\nOne more sentence.\n")
+    other = released_copy / "changelog.md"
+    other.write_text(other.read_text() + "\nOne more sentence.\n")
     site_before = (released_copy / "_build" / "html").resolve()
     proc = run_build(released_copy)
     assert proc.returncode == 1

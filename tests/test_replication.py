@@ -287,6 +287,19 @@ def test_the_contract_outputs(latest):
         assert sorted(rows.replicate)[1:] == list(range(len(rows) - 1))
 
 
+def test_other_chapters_read_every_entry_with_its_status(latest):
+    """The landing chapter's common capability scale reads every entry, not only the records."""
+    entries = latest.outputs["entries"]
+    assert list(entries.columns) == ["track", "system", "date", "value", "share", "status"]
+    ptb = entries[(entries.track == "PostTrainBench v1") & (entries.system == "Codex CLI + GPT 5.4 (High)")].iloc[0]
+    # 20.2 against the official instruct models' 51.1: 39.5% of the ceiling.
+    assert (ptb.value, ptb.share, ptb.status) == (20.2, round(100 * 20.2 / 51.1, 1), "counted")
+    leak = entries[entries.system.str.startswith("Disarray")].iloc[0]
+    assert (leak.value, leak.status) == (77.78, "test-label leakage flagged")
+    records = entries[(entries.track == "MLE-bench, all competitions") & (entries.status == "set a record")]
+    assert [(D.fromisoformat(d), v) for d, v in zip(records.date, records.value)] == MLE_RECORDS
+
+
 # -- Thin data ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("as_of", [D(2023, 6, 30), D(2024, 6, 30)])
 def test_thin_data_says_so_instead_of_failing(as_of):
@@ -299,6 +312,7 @@ def test_thin_data_says_so_instead_of_failing(as_of):
     assert h.value("verdict_n") == 0 and h.tables["saturation"].empty
     assert list(h.outputs["tracks"].columns) == rep.TRACK_COLUMNS and h.outputs["tracks"].empty
     assert list(h.outputs["track_replicates"].columns) == rep.REPLICATE_COLUMNS
+    assert h.outputs["entries"].empty and "share" in h.outputs["entries"].columns
     assert plot.records(h).empty == "No replication benchmark had published a result by this date."
 
 
@@ -310,9 +324,7 @@ def test_a_chapter_at_each_early_date_builds(tmp_path):
     for p in (root / "chapters").glob("*.md"):
         if p.stem != "replication":
             p.unlink()
-    index = root / "index.md"
-    index.write_text("\n".join(line for line in index.read_text().splitlines()
-                               if "](chapters/" not in line or "replication" in line) + "\n")
+    (root / "index.md").write_text("# Mosaic\n\n[Research replication](chapters/replication)\n")
     env = dict(os.environ, PYTHONPATH=str(root / "scripts"))
     for as_of in ("2023-06-30", "2024-06-30"):
         proc = subprocess.run([sys.executable, "-m", "mosaic", "build", "--as-of", as_of], cwd=root, env=env,
@@ -369,3 +381,26 @@ def test_bad_rows_are_named_by_file_line_and_column(tmp_path):
     problems, _ = check_file(d, path, "data/replication/mle_bench.csv", None)
     assert problems == ["data/replication/mle_bench.csv:2: column 'published': 2024-01-01 is before the result's "
                         "date 2024-10-08"]
+
+
+def test_the_forecasts_output_holds_each_projected_90_percent_date_for_the_ledger():
+    """What make release enters into the forecast ledger: for each track the fit projects, the date of 90% of the
+    ceiling (central fit) and the 5% and 95% quantiles of its replicates, computed here from the published ones."""
+    h = headline()
+    out = h.outputs["forecasts"].set_index("key")
+    assert sorted(out.index) == ["core_auto_reaches_90", "mle_reaches_90"]  # only the projected tracks
+    reps = h.outputs["track_replicates"]
+    for key, track, intro, today in (("core_auto_reaches_90", "CORE-Bench Hard, automated grading", D(2024, 9, 17),
+                                      D(2025, 12, 3)),
+                                     ("mle_reaches_90", "MLE-bench, all competitions", D(2024, 10, 8),
+                                      D(2026, 2, 23))):
+        r = reps[reps.track == track]
+        central, rest = r[r.replicate == -1].iloc[0], r[(r.replicate >= 0) & (r.b > 0)]
+        t = (logit(0.9) - rest.a) / rest.b  # days from introduction to 90% of the ceiling, per replicate
+        lo, hi = np.quantile(t, [0.05, 0.95])
+        mid = (logit(0.9) - central.a) / central.b
+        days = [max(D.fromordinal(int(round(intro.toordinal() + v))), today) for v in (lo, mid, hi)]
+        assert out.loc[key].quantiles == f"q05={days[0]}; q50={days[1]}; q95={days[2]}"
+        assert out.loc[key].resolver_args == f"track={track}; share=0.9; ceiling=human"
+    assert out.figure.to_dict() == {"core_auto_reaches_90": "core_auto_months_to_90",
+                                    "mle_reaches_90": "mle_bench_months_to_90"}

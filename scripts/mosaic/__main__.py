@@ -194,7 +194,8 @@ def run(argv: list[str]) -> int:
     k.add_argument("--before", default=None, metavar="REV",
                    help="the commit whose clean full build the budget compares with (default: the last one before "
                         "warm kernels)")
-    k.add_argument("--only", choices=["archive"], help="measure only publishing with 100 archived versions")
+    k.add_argument("--only", choices=["archive", "forecasts"],
+                   help="measure only publishing with 100 archived versions, or only the forecasts chapter")
     d = sub.add_parser("deploy-check", help="before a deploy: the configured address and the archive online")
     d.add_argument("--base-url", help="the address the site is deployed at")
     d.add_argument("--online", metavar="INDEX_JSON", help="v/index.json of the site online now")

@@ -34,11 +34,11 @@ import pandas as pd
 
 from ..catalogue.claims import written_numbers
 from ..catalogue.schema import period_end
-from .alignment import reliability
 from .figures import Figure, Headline, newest, sentence
 
 DATA = "data/claims/claims.csv"
 KERNELS = "kernels:counted_speedups"
+ARITHMETIC = "alignment_clock:essay_examples"
 MATCHES = ("confirmed", "vendor-reported")
 # From worst to best: a claim of several numbers takes the status of its weakest one.
 WORST_FIRST = ("discrepant", "superseded", "vendor-reported", "confirmed")
@@ -164,10 +164,17 @@ PARTS = ["claim_id", "essay_claim", "chapter", "claim", "short_label", "system",
          "first_source_id", "source_tier", "reported", "evidence_status", "note", "stated_rate", "stated_steps"]
 
 
-def checks(claims: pd.DataFrame, sources: pd.DataFrame, counted: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per number claimed: the value it is checked against, the first report, their sources, its status."""
+def checks(claims: pd.DataFrame, sources: pd.DataFrame, counted: pd.DataFrame | None,
+           computed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per number claimed: the value it is checked against, the first report, their sources, its status.
+
+    Speedups come from the kernels chapter's counted values and the essay's compounding arithmetic
+    from the alignment clock's, so each number has one value in the book.
+    """
     src = sources.set_index("source_id")
     counted = (counted if counted is not None else pd.DataFrame(columns=["model"])).set_index("model")
+    computed = (computed if computed is not None else pd.DataFrame(columns=["claim_id", "found_pct"])
+                ).set_index("claim_id").found_pct
     rows = []
     for i, r in claims.reset_index(drop=True).iterrows():
         latest = first = math.nan
@@ -179,8 +186,8 @@ def checks(claims: pd.DataFrame, sources: pd.DataFrame, counted: pd.DataFrame | 
             k = counted.loc[r.system]
             latest, source, reported = float(k.speedup_x), k.source_id, str(k.report_period)
             first = float(k.first_reported_x) if float(k.first_reported_x) != latest else math.nan
-        elif r.check_method == "arithmetic":
-            latest = 100 * reliability(r.stated_rate / 100, r.stated_steps)
+        elif r.check_method == "arithmetic" and r.claim_id in computed.index:
+            latest = float(computed[r.claim_id])
         for sid in (source, first_source):
             if isinstance(sid, str) and sid not in src.index:
                 raise ValueError(
@@ -433,7 +440,7 @@ def headline(frames: dict, params: dict) -> Headline:
     claims["claimed_on"] = claim_dates(claims, sources)
     essay_date = max(claims.claimed_on)
     made = claims[claims.claimed_on <= as_of] if as_of else claims
-    parts = checks(made, sources, frames.get(KERNELS))
+    parts = checks(made, sources, frames.get(KERNELS), frames.get(ARITHMETIC))
     check_groups(parts)
     per = per_claim(parts, sources)
     n = tally(per)

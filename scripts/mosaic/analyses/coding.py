@@ -24,7 +24,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from . import trends
+from . import forecast_rows, trends
 from ..catalogue.schema import period_end
 from .figures import Figure, Headline, missing, newest, parameter, sentence, sig
 from .provenance import CITED, cite
@@ -141,6 +141,32 @@ def thresholds(trend: trends.Trend, hours: dict[str, float], cap_hours: float | 
                      "reading": (f"extrapolation: longer than the {cap_hours:g}-hour ceiling of what METR can measure"
                                  if beyond else "within the range METR measures")})
     return pd.DataFrame(rows)
+
+
+def book_forecasts(trend: trends.Trend | None, hours: dict, suite: str, cap_hours: float,
+                   as_of: dt.date | None) -> pd.DataFrame:
+    """The dates the trend reaches each threshold, as the forecasts this chapter enters into the ledger when
+    it is released: the central fit's date and the 5% and 95% quantiles of its bootstrap replicates."""
+    rows = []
+    if growing(trend):
+        ok = trend.slopes > 0
+        for i, (name, h) in enumerate(hours.items()):
+            minutes = h * MINUTES_PER_HOUR
+            beyond = (f" (beyond METR's {cap_hours:g}-hour reliability ceiling: an extrapolation)"
+                      if h > cap_hours else "")
+            row = forecast_rows.date_forecast(
+                f"metr_reaches_{minutes:g}_minutes",
+                f"The date a model's METR 50% time horizon on {suite} first reaches {name} ({h:g} hours){beyond}",
+                f"The release date of the first model whose METR 50% horizon on the {suite} suite is at least "
+                f"{minutes:g} minutes, settled when METR first publishes such a value; a hit if it falls inside "
+                "the 90% interval (5% to 95%). Overdue if none by {resolve_by}.",
+                "metr first reaches", f"suite={suite}; minutes={minutes:g}",
+                (np.log(minutes) - trend.intercepts[ok]) / trend.slopes[ok],
+                (np.log(minutes) - trend.intercept) / trend.slope, as_of, not_before=as_of,
+                figure="metr_workweek_date" if i == 0 else "")
+            if row is not None:
+                rows.append(row)
+    return pd.DataFrame(rows, columns=forecast_rows.COLUMNS)
 
 
 def cotra(claims: pd.DataFrame, sources: pd.DataFrame, as_of: dt.date | None) -> pd.Series | None:
@@ -318,6 +344,21 @@ def swe_points(swe: pd.DataFrame) -> pd.DataFrame:
                  "reported", "row_type", "source_id", *CITED]].reset_index(drop=True)
 
 
+def swe_scores(swe: pd.DataFrame) -> pd.DataFrame:
+    """Every SWE-bench score for other chapters: the system, the model it names (if any), split and who reported it."""
+    rows = swe.sort_values(["date", "system"], kind="stable")
+    return pd.DataFrame({"date": rows.date.dt.date.astype(str), "system": rows.system, "model": rows.model,
+                         "split": rows.split, "percent_resolved": rows.percent_resolved,
+                         "reported_by": rows.reported_by}).reset_index(drop=True)
+
+
+def metr_models(horizons: pd.DataFrame, suite: str) -> pd.DataFrame:
+    """Every model of one suite with its 50% horizon as public on the book's date (frontier or not)."""
+    rows = in_suite(horizons, suite).sort_values(["release_date", "model"], kind="stable")
+    return pd.DataFrame({"model": rows.model, "release_date": rows.release_date.dt.date.astype(str),
+                         "p50_minutes": rows.p50_minutes}).reset_index(drop=True)
+
+
 def best_by(swe: pd.DataFrame, split: str, reported_by: str) -> pd.Series | None:
     """The highest score on `split` reported by `reported_by`, or None when there is none yet."""
     rows = swe[(swe.split == split) & (swe.reported_by == reported_by)]
@@ -402,6 +443,8 @@ def headline(frames: dict, params: dict) -> Headline:
         .reset_index(drop=True)
     h.outputs["metr_trend_replicates"] = (trend.replicates() if trend is not None else
                                           pd.DataFrame(columns=["replicate", "slope_per_day", "intercept"]))
+    h.outputs["forecasts"] = book_forecasts(trend, params["thresholds_hours"], suite, cap, fitted_as_of)
+    h.outputs["metr_models"] = metr_models(horizons, suite)
     _swe(h, cite(frames["swe_bench"], sources), params.get("swe_split", "Verified"), as_of)
     _prose(h, front, trend, suite, start, as_of)
     return h
@@ -635,6 +678,8 @@ def _swe(h, swe, split, as_of):
     h.tables["swe"] = swe_points(swe)
     rec = best_so_far(swe)
     h.tables["swe_records"] = rec
+    h.outputs["swe_records"] = rec
+    h.outputs["swe_scores"] = swe_scores(swe)
     top = rec[rec.split == split]
     h.add(sentence("swe_record_finding",
                    f"The SWE-bench {split} leaderboard record rose to {top.best.iloc[-1]:g}% by "

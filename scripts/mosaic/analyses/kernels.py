@@ -140,11 +140,18 @@ def headline(frames: dict, params: dict) -> Headline:
               sentence("speedup_finding", f"The training-code speedup {passed(chosen, human)} and, on "
                        f"{len(front)} vendor-reported points, doubles about every {sig(trend.doubling_days)} days"))
         h.tables["trend"] = trend_band(trend)
+        h.outputs["speedup_trend_replicates"] = trend.replicates()
     else:
         why = f"fewer than {MIN_POINTS} frontier models had been reported"
         h.add(missing("training_speedup_doubling_days", "Doubling time of the speedup", "days", as_of, why),
               sentence("doubling_interval", "none"),
               sentence("speedup_finding", f"Too few models had set a new high to fit a trend ({len(front)} so far)"))
+    if trend is None:
+        h.outputs["speedup_trend_replicates"] = pd.DataFrame(columns=["replicate", "slope_per_day", "intercept"])
+    h.outputs["speedup_frontier"] = pd.DataFrame({
+        "model": front.model, "release": front.release.dt.date.astype(str), "speedup_x": front.speedup_x,
+        "report_period": front.report_period, "source_id": front.source_id}).reset_index(drop=True) \
+        if len(front) else pd.DataFrame(columns=["model", "release", "speedup_x", "report_period", "source_id"])
     h.add(Figure("training_speedup_frontier_models", len(front), str(len(front)), "models", "Vendor-reported models on the frontier",
                  as_of=newest(front.report_period) if len(front) else reported))
 

@@ -21,9 +21,11 @@ The rules, each stated on the page:
   measured on the same tasks where one exists (PostTrainBench's official instruct models).
 
 Outputs for other chapters: `tracks` (one row per record point: track, date, value,
-ceiling, ceiling_basis, introduced) and `track_replicates` (track, replicate, a, b: the
+ceiling, ceiling_basis, introduced), `track_replicates` (track, replicate, a, b: the
 logistic fit logit(value / ceiling) = a + b * days since introduced, replicate -1 the
-central fit, the others its bootstrap replicates), per track with a fit.
+central fit, the others its bootstrap replicates), per track with a fit, and `entries`
+(every entry of every track: system, date, value, share of the ceiling, and whether it
+set a record, counted, or why it was left out).
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import forecast_rows
 from . import saturation as sat
 from .figures import Figure, Headline, missing, newest, parameter, sentence, sig
 from .provenance import CITED, cite
@@ -378,10 +381,36 @@ def headline(frames: dict, params: dict) -> Headline:
         [{"track": r.track.name, "date": d.date().isoformat(), "value": float(v), "ceiling": r.ceiling,
           "ceiling_basis": r.ceiling_basis, "introduced": r.introduced.isoformat()}
          for r in results for d, v in zip(r.records.date, r.records.value)], columns=TRACK_COLUMNS)
+    h.outputs["forecasts"] = pd.DataFrame([f for f in (book_forecast(r, params) for r in results) if f],
+                                          columns=forecast_rows.COLUMNS)
+    entries = h.tables["entries"]
+    h.outputs["entries"] = (entries[["track", "system", "date", "value", "share", "status"]] if len(entries)
+                            else pd.DataFrame(columns=["track", "system", "date", "value", "share", "status"]))
     h.outputs["track_replicates"] = pd.concat(
         [r.fit.replicates().assign(track=r.track.name)[REPLICATE_COLUMNS] for r in results if r.fit.projectable]
         or [pd.DataFrame(columns=REPLICATE_COLUMNS)], ignore_index=True)
     return h
+
+
+def book_forecast(r: Result, params: dict) -> dict | None:
+    """The date a track's record reaches the saturated share, where the fit projects it: the forecast this
+    chapter enters into the ledger when it is released (central fit, 5% and 95% of its bootstrap replicates)."""
+    q = params["saturated_share"]
+    m = r.fit.months_to(q, not_before=r.today)
+    if m["kind"] != "projected":
+        return None
+    ok = r.fit.b_reps > 0
+    t = (sat.logit(q) - r.fit.a_reps[ok]) / r.fit.b_reps[ok]
+    start = r.introduced.toordinal()
+    return forecast_rows.date_forecast(
+        f"{r.track.key}_reaches_{round(q * 100)}",
+        f"The date the {r.track.name} record first reaches {q:.0%} of the ceiling, {r.ceiling_basis}",
+        f"The date of the first counted {r.track.name} result at or above {q:.0%} of the ceiling "
+        f"({r.ceiling_basis}), settled when such a result is first published; a hit if it falls inside the 90% "
+        "interval (5% to 95%). Overdue if none by {resolve_by}.",
+        "benchmark first share", f"track={r.track.name}; share={q:g}; ceiling={params['ceiling']}",
+        start + t, start + (sat.logit(q) - r.fit.a) / r.fit.b, r.today, not_before=r.today,
+        figure=MONTHS_KEY[r.track.key])
 
 
 def track_figures(h: Headline, track: Track, r: Result | None, earlier: pd.DataFrame, params: dict) -> None:

@@ -32,7 +32,6 @@ class Chapter:
         self.out = context.out
         self._frames = None
         self.headline: Headline | None = None
-        self._legacy: list = []
 
     @property
     def frames(self) -> dict:
@@ -108,34 +107,12 @@ class Chapter:
         extra = "".join(f"<p class='mosaic-note'>{html.escape(n)}</p>" for n in notes)
         display(HTML(f"<div class='mosaic-edition'>{' · '.join(parts)}{extra}</div>"))
 
-    # -- LEGACY: the calls of chapters not yet moved to headline(); removed once every chapter is. --
-    def data(self, name: str):
-        return self.frames[name].copy()
-
-    def figure(self, key, value, text, *, unit, ci=None, label=""):
-        from myst_nb import glue
-
-        from ..analyses.figures import plain
-
-        glue(key, text, display=False)
-        self._legacy.append({"chapter": self.name, "key": key, "label": label, "value": plain(value), "text": text,
-                             "unit": unit, "ci_low": plain(ci[0]) if ci else None,
-                             "ci_high": plain(ci[1]) if ci else None, "ci_level": None,
-                             "as_of": self.data_as_of.isoformat() if self.data_as_of else None, "note": "",
-                             "chapter_version": self.version, "legacy": True})
-        self.out.mkdir(parents=True, exist_ok=True)
-        (self.out / "figures.json").write_text(json.dumps(self._legacy, indent=1))
-
-    def chart(self, c=None, **kw):
+    def chart(self, c: charts.Chart):
         """Draw a chart with its finding as title, a source line, a description and its data to download."""
         from IPython.display import HTML, display
 
-        if isinstance(c, charts.Chart) and c.empty:
+        if c.empty:
             return self.note(c.empty)
-        if c is None or kw:
-            data = kw["data"]
-            c = charts.Chart(c, kw["name"], kw["finding"], kw["description"],
-                             data if isinstance(data, dict) else {kw["name"]: data}, kw["sources"])
 
         table = self.frames.get("sources")
         known = set(table.source_id) if table is not None else set()
@@ -156,21 +133,24 @@ class Chapter:
             links.append((stem, f"../_static/data/{self.name}/{stem}.csv"))
         display(HTML(charts.figure_html(c.chart, name=c.name, finding=c.finding, description=c.description,
                                         sources=cited, downloads=links,
-                                        store=(self.out / "data", f"../_static/data/{self.name}"))))
+                                        store=(self.out / "data", f"../_static/data/{self.name}"),
+                                        live_title=c.live_title)))
 
     def table(self, frame, columns: dict | None = None, *, missing: str = "", empty: str = "",
-              badges: dict | None = None, notes: dict | None = None):
+              badges: dict | None = None, notes: dict | None = None, links: dict | None = None):
         """Show a table; `columns` maps the columns to show to their headings.
 
         `empty` is said instead when the table has no rows; `badges` draws a column's values as coloured
         badges ({column: {value: colour}}, e.g. claim statuses from palette.STATUS); `notes` sets one
-        column's text in small type under another's ({"claim": "note"}).
+        column's text in small type under another's ({"claim": "note"}); `links` makes a column's cells
+        links to the relative address in another column ({"strand": "href"}). A reader can sort any table by
+        any column (_static/mosaic-page.js).
         """
         from IPython.display import HTML, display
 
         if empty and len(frame) == 0:
             return self.note(empty)
-        display(HTML(charts.table_html(frame, columns, missing, badges, notes)))
+        display(HTML(charts.table_html(frame, columns, missing, badges, notes, links)))
 
     def note(self, text: str):
         """Show a short note in place of a chart or table, e.g. when no data existed by as_of."""

@@ -4,7 +4,9 @@ A chapter's plot module builds a `Chart`: the Altair chart plus its finding (the
 title), an accessible description, the rows it draws and its sources. The runtime
 turns it into a <figure> drawn by the vega-embed bundle served from the book's own
 _static folder, so no page loads a script from the internet. _static/mosaic-charts.js
-draws them, re-wrapping titles and legends on narrow screens.
+draws them: it re-wraps titles and legends to the width they have, draws them in the
+theme's dark mode with palette.DARK's colours (and again when the reader switches mode),
+and keeps a title that follows a chart's sliders (`Chart.live_title`) in step with them.
 """
 from __future__ import annotations
 
@@ -16,13 +18,21 @@ from . import palette
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
+# Every colour here is a palette colour: in dark mode the page swaps each for its palette.DARK counterpart.
 THEME = {
     "font": FONT,
+    "background": palette.BACKGROUND,
     "view": {"stroke": None},
-    "title": {"anchor": "start", "fontSize": 16, "fontWeight": 600, "subtitleFontSize": 12,
-              "subtitleColor": "#555"},
-    "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": 500, "gridColor": "#e6e6e6"},
-    "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal", "labelLimit": 320,
+    "title": {"anchor": "start", "fontSize": 16, "fontWeight": 600, "color": palette.INK, "subtitleFontSize": 12,
+              "subtitleColor": palette.INK_MUTED},
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": 500, "gridColor": palette.GRID,
+             "labelColor": palette.INK_MUTED, "titleColor": palette.INK, "domainColor": palette.INK_MUTED,
+             "tickColor": palette.INK_MUTED},
+    "text": {"color": palette.INK},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": palette.INK, "titleColor": palette.INK,
+               # symbols of a legend without a colour scale (shapes): in the ink, so they show in dark mode
+               "symbolFillColor": palette.INK_MUTED, "symbolStrokeColor": palette.INK_MUTED,
+               "orient": "bottom", "direction": "horizontal", "labelLimit": 320,
                "columns": 3,
                # Several legends below a chart stack one under another instead of running off its right edge.
                "layout": {"bottom": {"direction": "vertical", "anchor": "start", "margin": 6}}},
@@ -41,6 +51,9 @@ class Chart:
     data: dict  # file stem -> the DataFrame drawn
     sources: list = field(default_factory=list)  # source ids from data/sources.csv, or (label, url) pairs
     empty: str = ""  # when set, there is nothing to draw yet and the page says this instead
+    # For a chart with sliders: a Vega expression over its parameters that gives the title, so the title
+    # follows the sliders. `finding` is what it gives at the chapter's own values (the page's text).
+    live_title: str = ""
 
     @classmethod
     def nothing(cls, name: str, why: str) -> "Chart":
@@ -57,10 +70,24 @@ INLINE_BYTES = 100_000
 CANVAS_ROWS = 2_000
 
 
-def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]]) -> dict:
+# Characters a title line holds, about; the page lowers it on a narrow screen (see mosaic-charts.js).
+TITLE_CHARS = 62
+# The parameter a live title wraps itself at, in characters: set by the page to the chart's width.
+TITLE_CHARS_PARAM = "mosaic_title_chars"
+
+
+def live_wrap(expression: str) -> str:
+    """A Vega expression giving `expression`'s text as lines of at most TITLE_CHARS_PARAM characters."""
+    return (f"split(trim(replace({expression}, regexp('(.{{1,' + {TITLE_CHARS_PARAM} + '}})(\\\\s+|$)', 'g'), "
+            f"'$1\\n')), '\\n')")
+
+
+def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]], live_title: str = "") -> dict:
     """The chart's Vega-Lite spec with the finding as title, a source line and the shared theme.
 
     Every row is inline; `figure_html` moves large data out of the page (see INLINE_BYTES).
+    With `live_title` (a Vega expression over the chart's parameters) the title is that expression,
+    wrapped to the chart's width, so it follows the sliders.
     """
     names = list(dict.fromkeys(name.split(":")[0] for name, _ in sources))
     source_line = "Source: " + "; ".join(names[:2])
@@ -75,6 +102,9 @@ def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]
     with alt.data_transformers.disable_max_rows():  # figure_html moves large data out of the page
         out = titled.to_dict()
     out["config"] = {**THEME, **out.get("config", {})}
+    if live_title:
+        out["title"]["text"] = {"expr": live_wrap(live_title)}
+        out["params"] = [*out.get("params", []), {"name": TITLE_CHARS_PARAM, "value": TITLE_CHARS}]
     if sized:
         out["autosize"] = {"type": "fit-x", "contains": "padding"}
     return out
@@ -152,7 +182,7 @@ def _point_at(node, name: str, data: dict) -> None:
             _point_at(item, name, data)
 
 
-def wrap(text: str, width: int = 62) -> list[str]:
+def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
     """A title as lines of at most about `width` characters (Vega does not wrap titles)."""
     lines: list[str] = []
     for word in text.split():
@@ -164,14 +194,19 @@ def wrap(text: str, width: int = 62) -> list[str]:
 
 
 def figure_html(chart, *, name: str, finding: str, description: str,
-                sources: list[tuple[str, str]], downloads: list[tuple[str, str]], store: tuple | None = None) -> str:
+                sources: list[tuple[str, str]], downloads: list[tuple[str, str]], store: tuple | None = None,
+                live_title: str = "") -> str:
     """A <figure> that draws the chart with the local vega-embed bundle, with caption and links.
 
     `store` is (folder, url) where data too large to carry inline is written and read from
     (see INLINE_BYTES); without it every row stays in the page. A chart of more than CANVAS_ROWS
     rows is drawn on a canvas: ten thousand SVG marks take seconds to lay out, a canvas a fraction of one.
+
+    The figure is named by its finding (kept in step with a live title by the page) and described by
+    its caption; Vega gives the drawing itself the description as its label. An image saved from the
+    chart's menu is named after the chart.
     """
-    vl = spec(chart, finding=finding, description=description, sources=sources)
+    vl = spec(chart, finding=finding, description=description, sources=sources, live_title=live_title)
     many = sum(len(values) for values in vl.get("datasets", {}).values()) > CANVAS_ROWS
     if store is not None:
         move_out_large_data(vl, *store)
@@ -194,9 +229,11 @@ def figure_html(chart, *, name: str, finding: str, description: str,
         for stem, href in downloads
     )
     options = json.dumps({"renderer": "canvas" if many else "svg", "actions": {"export": True, "source": False,
-                                                          "compiled": False, "editor": False}})
-    return f"""<figure class="mosaic-chart" id="chart-{name}">
-<div class="mosaic-vega" id="vega-{name}" role="figure" aria-label="{html.escape(finding)}"></div>
+                                                          "compiled": False, "editor": False},
+                          "downloadFileName": name, "dark": palette.DARK})
+    live = " data-live-title" if live_title else ""
+    return f"""<figure class="mosaic-chart" id="chart-{name}" aria-label="{html.escape(finding)}"{live}>
+<div class="mosaic-vega" id="vega-{name}"></div>
 <script type="application/json" id="spec-{name}">{vl}</script>
 <script>mosaicChart("{name}", {options});</script>
 <figcaption><span class="mosaic-description">{html.escape(description)}</span>
@@ -206,14 +243,16 @@ def figure_html(chart, *, name: str, finding: str, description: str,
 
 
 def table_html(frame, columns: dict | None = None, missing: str = "", badges: dict | None = None,
-               notes: dict | None = None) -> str:
+               notes: dict | None = None, links: dict | None = None) -> str:
     """A table in the book's style; `columns` picks and names the columns shown (all, as named, if None).
 
     `badges` maps a column to {value: colour}: its cells are drawn as coloured badges (claim statuses).
     `notes` maps a column to another whose text is set in small type under it (a claim and its caveat).
+    Every table can be sorted by any column (a button in each heading; _static/mosaic-page.js).
+    `links` maps a column to another holding a relative address: its cells link there.
     """
     escape = True
-    if badges or notes:
+    if badges or notes or links:
         frame, escape = frame.copy(), False
         for name in frame.columns:
             if name in (badges or {}):
@@ -223,20 +262,27 @@ def table_html(frame, columns: dict | None = None, missing: str = "", badges: di
         for name, under in (notes or {}).items():
             frame[name] = [f"{v}<div class='mosaic-note'>{n}</div>" if isinstance(n, str) and n else v
                            for v, n in zip(frame[name], frame[under])]
+        for name, href in (links or {}).items():
+            frame[name] = [f"<a href='{h}'>{v}</a>" if isinstance(h, str) and h else v
+                           for v, h in zip(frame[name], frame[href])]
     if columns is not None:
         frame = frame[list(columns)].rename(columns={k: html.escape(v) if not escape else v
                                                      for k, v in columns.items()})
     body = frame.to_html(index=False, na_rep=missing, classes="mosaic-table", border=0, float_format=_plain_number,
                          escape=escape)
-    return f"<div class='mosaic-table-wrap'>{body}</div>"
+    # A table wider than its column scrolls inside this wrapper, which a keyboard can reach (tabindex) and a
+    # screen reader names; _static/mosaic-page.js makes its columns sortable.
+    headings = list(columns.values()) if columns is not None else [str(c) for c in frame.columns]
+    label = html.escape("Table: " + ", ".join(headings), quote=True)
+    return f"<div class='mosaic-table-wrap' tabindex='0' role='region' aria-label=\"{label}\">{body}</div>"
 
 
 def _badge(value, colours: dict) -> str:
     if not isinstance(value, str) or not value:
         return ""
+    # The colour marks the border and a dot; the word stays in the text colour, readable in both modes.
     colour = colours.get(value, palette.GREY)
-    return (f"<span class='mosaic-status' style='border-color:{colour};color:{colour}'>"
-            f"{html.escape(value)}</span>")
+    return f"<span class='mosaic-status' style='--status:{colour}'>{html.escape(value)}</span>"
 
 
 def _plain_number(x: float) -> str:

@@ -7,6 +7,7 @@ version. The chapter only reads them: it never parses a CSV or validates again.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import pickle
@@ -48,14 +49,21 @@ class Context:
         """Every declared dataset as of the chapter's date, plus each upstream chapter's outputs.
 
         An upstream output appears as '<chapter>:<name>'; its figures as '<chapter>:figures'.
+        A dataset with vintages also appears as '<name>:vintages': every vintage public by the
+        chapter's date, not only the latest, so that the view on any earlier date can be taken
+        from it (a backtest refits on what was public at each of its origins).
         """
         out: dict[str, pd.DataFrame] = {}
         undated = {}
         for name, path in self.tables.items():
             dataset = BY_NAME[name]
             with open(path, "rb") as f:
-                view = tables.as_of_view(dataset, tables.frame(dataset, pickle.load(f)), self.as_of)
+                full = tables.frame(dataset, pickle.load(f))
+            view = tables.as_of_view(dataset, full, self.as_of)
             out[name] = view.frame
+            if dataset.vintage_key:
+                every = dataclasses.replace(dataset, vintage_key=())
+                out[f"{name}:vintages"] = tables.as_of_view(every, full, self.as_of).frame
             if view.undated:
                 undated[dataset.title] = view.undated
         if undated:

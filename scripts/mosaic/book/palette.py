@@ -25,6 +25,24 @@ CONTEXT = GREY  # points shown for context only
 HUMAN = GREEN  # a human reference or baseline
 THRESHOLD = "#555555"  # threshold and reference rules
 
+# The chart's own ink on the page's light background: titles and labels, the source line, grid lines.
+INK = "#1F2328"
+INK_MUTED = "#57606A"
+GRID = "#E6E6E6"
+BACKGROUND = "#FFFFFF"
+
+# In the theme's dark mode a chart is drawn on the dark page: each light-mode colour on the left is drawn
+# as the one on the right. Only neutrals change; the Okabe-Ito hues stay, so a colour means the same thing
+# in both modes (each keeps at least 3:1 against the dark background, the contrast marks need).
+DARK = {
+    INK: "#CED6DD",
+    INK_MUTED: "#9CA4AF",
+    GRID: "#2E3540",
+    BACKGROUND: "#121212",  # sphinx-book-theme's dark page
+    THRESHOLD: "#A0A0A0",
+    LIGHT_GREY: "#5A6270",  # de-emphasised points stay quieter than the rest on a dark page too
+}
+
 # Claim statuses, wherever they appear.
 STATUS = {
     "confirmed": GREEN,

@@ -7,10 +7,10 @@ An undeclared CSV under data/ stops the build.
 """
 from __future__ import annotations
 
-from . import alignment, claims, coding, economy, kernels, replication, sources
+from . import alignment, claims, coding, economy, forecasts, kernels, mosaic, replication, sources
 from .schema import Column, Dataset
 
-TOPICS = (sources, claims, coding, replication, kernels, alignment, economy)
+TOPICS = (sources, claims, coding, replication, kernels, alignment, economy, forecasts, mosaic)
 ALL: tuple[Dataset, ...] = tuple(d for topic in TOPICS for d in topic.DATASETS)
 BY_NAME: dict[str, Dataset] = {d.name: d for d in ALL}
 SOURCES = sources.SOURCES

@@ -130,6 +130,9 @@ class Column:
 
 
 RowCheck = Callable[[dict[str, str]], "tuple[str, str] | None"]
+# A rule over a whole file, for what one row cannot say alone (a hash chain, an order): given every
+# row as (line, raw cells) and the file's path, it returns each problem as (line, column, reason).
+TableCheck = Callable[[list, Path], "list[tuple[int, str, str]]"]
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,7 @@ class Dataset:
     row_checks: tuple[RowCheck, ...] = field(default=())
     published_column: str | None = None
     vintage_key: tuple[str, ...] = ()
+    table_checks: tuple[TableCheck, ...] = field(default=())
 
     @property
     def header(self) -> list[str]:
@@ -251,6 +255,7 @@ def check_file(dataset: Dataset, path: Path, label: str, sources: set[str] | Non
     table: Table = {c.name: [] for c in dataset.columns}
     seen_rows: dict[tuple, int] = {}
     seen_keys: dict[tuple, int] = {}
+    raw_rows: list[tuple[int, dict[str, str]]] = []
     n_rows = 0
     for start, fields in rows:
         n_rows += 1
@@ -260,6 +265,7 @@ def check_file(dataset: Dataset, path: Path, label: str, sources: set[str] | Non
                             f"the header has {len(header)}{open_quote}")
             continue
         row = dict(zip(header, fields))
+        raw_rows.append((start, row))
         parsed = {}
         for col in dataset.columns:
             try:
@@ -290,6 +296,9 @@ def check_file(dataset: Dataset, path: Path, label: str, sources: set[str] | Non
             seen_keys[key] = start
     if n_rows == 0:
         problems.append(f"{label}:2: file has a header but no rows")
+    if not problems:  # a file-wide rule reads rows that are each valid, so its reasons are its own
+        for rule in dataset.table_checks:
+            problems += [f"{label}:{line}: column '{col}': {why}" for line, col, why in rule(raw_rows, path)]
     return problems, (None if problems else table)
 
 

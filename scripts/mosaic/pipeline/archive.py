@@ -69,6 +69,8 @@ class Assets:
             data = SOURCE_MAP.sub(b"\n", data)
         stem, dot, ext = posixpath.basename(rel).rpartition(".")
         name = f"{stem}.{sha256(data)[:16]}.{ext}" if dot else f"{ext}.{sha256(data)[:16]}"
+        if stem.endswith(f".{sha256(data)[:16]}"):  # already named by its content (the vega bundle): keep it
+            name = posixpath.basename(rel)
         target = self.folder / name
         if not target.exists():
             self.folder.mkdir(parents=True, exist_ok=True)

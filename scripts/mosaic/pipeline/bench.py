@@ -105,6 +105,55 @@ def page_sizes(html: Path) -> dict[str, int]:
             if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts and "v" not in p.parts}
 
 
+ASSET = re.compile(r'<(?:script|img)\b[^>]*?\ssrc="([^"]+)"'
+                   r'|<link\b(?=[^>]*\srel="(?:stylesheet|preload|icon)")[^>]*?\shref="([^"]+)"'
+                   r'|"url": "([^"]+)"')
+
+
+def assets(html: Path, page: str) -> set[str]:
+    """What a browser fetches to show `page` (site paths): its scripts, stylesheets, icons and images, and the
+    data files its charts read."""
+    found = set()
+    for m in ASSET.finditer((html / page).read_text(encoding="utf-8")):
+        url = next(g for g in m.groups() if g)
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", url):
+            continue
+        path = os.path.normpath(os.path.join(os.path.dirname(page), url.split("?")[0].split("#")[0]))
+        if (html / path).is_file():
+            found.add(path)
+    return found
+
+
+def transfer(data: bytes, name: str) -> int:
+    """Bytes on the wire: text is served compressed (gzip, as GitHub Pages does), images as they are."""
+    import gzip
+
+    return len(gzip.compress(data, 6)) if name.endswith((".html", ".js", ".css", ".csv", ".json", ".svg")) else len(data)
+
+
+def page_weights(html: Path) -> dict[str, tuple[int, int]]:
+    """Each page's transfer size without and with the assets it shares with other pages (a browser caches
+    those once for the whole book): {page: (own bytes, bytes with shared assets)}."""
+    html = html.resolve()
+    pages = [p for p in page_sizes(html)] + [p for p in ("search.html",) if (html / p).is_file()]
+    fetched = {page: assets(html, page) for page in pages}
+    uses: dict[str, int] = {}
+    for files in fetched.values():
+        for f in files:
+            uses[f] = uses.get(f, 0) + 1
+    size = {f: transfer((html / f).read_bytes(), f) for f in uses}
+    out = {}
+    for page, files in fetched.items():
+        own = transfer((html / page).read_bytes(), page) + sum(size[f] for f in files if uses[f] == 1)
+        out[page] = (own, own + sum(size[f] for f in files if uses[f] > 1))
+    return out
+
+
+def weight_lines(html: Path) -> list[str]:
+    return [f"page {page:40s} {own / 1e3:8.1f} kB without shared assets, {total / 1e3:8.1f} kB with them "
+            f"(transferred, gzip; budget 300 kB without)" for page, (own, total) in page_weights(html).items()]
+
+
 def publish_seconds(root: Path, runs: int = 5) -> float:
     """Median time to publish a built project (furnish the pages, data packages, archive, switch)."""
     from . import edition, publish
@@ -167,6 +216,46 @@ def archive_line(copy: Path, versions: int = 100) -> str:
     full = publish_seconds(copy)
     return (f"publishing with {versions} archived versions  +{full - none:5.2f} s  "
             f"({none:.2f} s with none, {full:.2f} s with {versions}; budget +1 s)")
+
+
+FORECASTS = "forecasts"  # the chapter whose ledger and backtests have their own budget
+
+
+def analysis_seconds(root: Path, chapter: str = FORECASTS, runs: int = 3) -> float:
+    """Median processor time of one chapter's analysis (for the forecasts chapter: its ledger and every
+    backtest) on the project's own data, in this process, handed its tables as a build hands them.
+    Processor time, not wall time: on a shared machine it does not count other programs' turns."""
+    import importlib
+
+    from ..book.context import Context
+    from .chapters import read
+    from .validate import sources_table, validate_all, write_table
+
+    source = read(root / "chapters" / f"{chapter}.md")
+    validated = validate_all(root)
+    with tempfile.TemporaryDirectory(prefix="mosaic-bench-analysis-") as tmp:
+        cache = Path(tmp)
+        tables = {name: str(write_table(validated, name, cache)) for name in source.datasets}
+        cited = validated.cited_sources(source.datasets) | set(source.extra_sources)
+        tables["sources"] = str(sources_table(validated, cited, cache)[0])
+        frames = Context(chapter, source.defaults, source.defaults, "bench", None, tables, {}, cache).frames()
+        module = importlib.import_module(f"mosaic.analyses.{chapter}")
+        times = []
+        for _ in range(runs):
+            t0 = time.process_time()
+            module.headline(frames, {**source.defaults, "as_of": None})
+            times.append(time.process_time() - t0)
+    return statistics.median(times)
+
+
+def forecasts_line(root: Path, runs: int = 3) -> str:
+    """The bench line of the forecasts chapter: its analysis (the ledger and every backtest) alone, in processor
+    time. The landing chapter reads the forecasts chapter's scores, so a build without it is not a book to compare."""
+    if not (root / "chapters" / f"{FORECASTS}.md").exists():
+        return "forecasts chapter: not in this book"
+    alone = analysis_seconds(root, FORECASTS, runs)
+    return (f"forecast ledger and backtests  {alone:5.2f} s of processor time for the chapter's analysis "
+            f"(median of {runs}; budget +3 s to a clean full build: {verdict(alone <= 3)})")
 
 
 def before_tree(root: Path, rev: str, dest: Path) -> Path | None:
@@ -248,6 +337,9 @@ def live_saves(copy: Path, saves: int = MIN_RUNS, first: int = 50) -> list[float
 
 
 def main(root: Path, runs: int = MIN_RUNS, only: str | None = None, before: str | None = BEFORE) -> int:
+    if only == "forecasts":
+        print(forecasts_line(root))
+        return 0
     if only == "archive":
         with tempfile.TemporaryDirectory(prefix="mosaic-bench-") as tmp:
             copy = copy_project(root, Path(tmp) / "book")
@@ -280,7 +372,8 @@ def main(root: Path, runs: int = MIN_RUNS, only: str | None = None, before: str 
             ran_after_row = executed(out)
             plan_lines = [ln for ln in out.splitlines() if ln.startswith("  ") and ":" in ln and "[" not in ln]
             sizes = page_sizes(copy / "_build" / "html")
-            bundle = (copy / "_build" / "html" / "_static" / "vendor" / "vega-bundle.js").stat().st_size
+            weights = weight_lines(copy / "_build" / "html")
+            bundle = sum(p.stat().st_size for p in (copy / "_build" / "html" / "_static" / "vendor").glob("vega-bundle*.js"))
             if i == runs - 1:
                 live = live_saves(copy, max(runs, MIN_RUNS))
                 archived = archive_line(copy)  # last: it leaves 100 synthetic versions in the copy's ledger
@@ -310,9 +403,11 @@ def main(root: Path, runs: int = MIN_RUNS, only: str | None = None, before: str 
     print("plan printed after the one-row change:")
     print("\n".join(plan_lines))
     print(archived)
+    print(forecasts_line(root))
     print(f"shared vega bundle: {bundle / 1e6:.2f} MB (loaded once, cached by the browser)")
     for page, size in sizes.items():
         print(f"page {page:40s} {size / 1e3:8.1f} kB   (budget 1 MB)")
+    print("\n".join(weights))
     s, page, data = big_csv(root)
     print(f"{BIG_ROWS:,} more rows in {ROW_CSV}: clean full build {s:6.2f} s (budget: it builds); largest page "
           f"{page / 1e3:.1f} kB (budget 300 kB); largest data file {data / 1e6:.2f} MB, fetched when its chart draws")

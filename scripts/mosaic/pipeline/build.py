@@ -239,23 +239,48 @@ def _build(root: Path, *, as_of, overrides, force, workers, echo, release, timeo
         renderer = warm.renderer(stage_dir, render_dir)
         renderer.prepare(after=runner.pool.imported if runs else None)
 
-    def replan(step: plan.Step) -> plan.Step:
-        return plan.make_step(root, step.chapter, step.params, validated, executed, cache, force)
+    def run_stale(runner: execute.Runner, steps: list[plan.Step], validated, t1: float) -> list[plan.Step]:
+        """Execute the stale chapters (timed from `t1`); a chapter that reads others is planned again once
+        they have run."""
 
-    ran, final = execute.run(runner, steps, validated, executed, cache, replan, echo, timeout)
-    runner.close()
-    failed = [r for r in ran if not r.ok]
-    if failed:
-        if any(disk_full(r.error) for r in failed):
-            raise BuildError(DISK_FULL)
-        raise BuildError("\n".join(r.error for r in failed) + "\nThe published site was left as it was.")
-    if ran:
-        echo(f"Executed {len(ran)} chapter(s) in {time.perf_counter() - t1:.1f} s.")
+        def replan(step: plan.Step) -> plan.Step:
+            return plan.make_step(root, step.chapter, step.params, validated, executed, cache, force)
+
+        ran, final = execute.run(runner, steps, validated, executed, cache, replan, echo, timeout)
+        runner.close()
+        failed = [r for r in ran if not r.ok]
+        if failed:
+            if any(disk_full(r.error) for r in failed):
+                raise BuildError(DISK_FULL)
+            raise BuildError("\n".join(r.error for r in failed) + "\nThe published site was left as it was.")
+        if ran:
+            echo(f"Executed {len(ran)} chapter(s) in {time.perf_counter() - t1:.1f} s.")
+        return final
+
+    final = run_stale(runner, steps, validated, t1)
 
     try:
         editions = edition.collect(root, chapters, params, executed, validated, ledger)
         if cutting is not None:
             releases.plan(cutting, editions, book)
+            # The forecasts of the chapters being versioned enter the forecast ledger now, with the outcomes
+            # the data settle; the chapters that read the ledger run again, so the forecasts chapter released
+            # here already shows them (a second pass records what the first one's new rows settle, if any).
+            for _ in range(2):
+                entered = releases.record_forecasts(root, cutting, executed)
+                if not entered:
+                    break
+                echo("Forecast ledger: " + "; ".join(entered) + ".")
+                validated = validate_all(root)
+                if validated.problems:
+                    raise releases.ReleaseError("the forecast ledger this release wrote does not validate:\n"
+                                                + "\n".join(validated.problems))
+                final = run_stale(execute.Runner(root, workers=workers, reference=True),
+                                  plan.make_plan(root, chapters, params, validated, executed, cache), validated,
+                                  time.perf_counter())
+                editions = edition.collect(root, chapters, params, executed, validated, ledger)
+                cutting.versions = []
+                releases.plan(cutting, editions, book)
             echo(releases.describe(editions, cutting))
         figures = render.stage(root, chapters, executed, stage_dir, cache, editions, bundle)
         echo(f"Staged {len(chapters)} chapter(s) and {len(figures)} headline figure(s); rendering...")
@@ -271,13 +296,18 @@ def _build(root: Path, *, as_of, overrides, force, workers, echo, release, timeo
                 return releases.cut(root, cutting, ledger, editions, book, html, site)
         site = publish.publish(root, html, out, editions, shown, book, validated, before_switch=cut)
     except render.RenderError as exc:
+        releases.undo_forecasts(root, cutting)
         if disk_full(str(exc)):
             raise BuildError(DISK_FULL) from exc
         raise BuildError(f"{exc}\nThe published site was left as it was.") from exc
     except (edition.EditionError, archive.ArchiveError, pages.PageError, releases.ReleaseError,
             publish.PublishError) as exc:
+        releases.undo_forecasts(root, cutting)
         raise BuildError(f"{exc}" + ("" if isinstance(exc, publish.PublishError)
                                      else "\nThe published site was left as it was.")) from exc
+    except BaseException:
+        releases.undo_forecasts(root, cutting)
+        raise
     try:
         state.parent.mkdir(parents=True, exist_ok=True)
         state.write_text(json.dumps({"fingerprint": site_fingerprint(root, final, Ledger.load(root)),

@@ -122,10 +122,11 @@ def versions_menu(name: str, versions: list[Version], current: int | None, src: 
     listing = "".join(items) or "<li>No version released yet.</li>"
     data = (f" data-mosaic-src='{e(src)}' data-mosaic-chapter='{e(name)}' data-mosaic-current='{current}'"
             if src else "")
+    # The archive has a page of this chapter's versions once one is released (archive.index).
+    every = f"<a href='../v/{e(name)}/index.html'>Every version of this chapter</a> · " if versions else ""
     return (f"<details class='mosaic-versions'{data}><summary>All versions ({len(versions)})</summary>"
             f"<ol class='mosaic-version-list'>{listing}</ol>"
-            f"<p><a href='../v/{e(name)}/index.html'>Every version of this chapter</a> · "
-            f"<a href='../changelog.html'>Changelog of the book</a></p></details>")
+            f"<p>{every}<a href='../changelog.html'>Changelog of the book</a></p></details>")
 
 
 def edition_span(ed: Edition) -> str:

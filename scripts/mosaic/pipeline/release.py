@@ -13,18 +13,31 @@ its page shows) with its latest released version:
 
 Each version records the git commit of the code and data it was built from, so a release
 needs a clean working tree: everything it is built from is committed.
+
+The forecast ledger (data/forecasts/ledger.csv) is written by releases too: when a chapter that
+forecasts (its output `forecasts`, see analyses/forecast_rows.py) gets a new version, its forecasts
+enter the ledger with that version and its data hash, and the outcomes the forecasts chapter
+computed from the data are recorded in the ledger's outcome columns (`record_forecasts`). The
+build then runs the chapters that read the ledger again, so the forecasts chapter released with
+them already shows them; the release commit holds the ledger, and the release's entry records the
+ledger's length and last hash, an anchor its validation checks from then on.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import archive, changes, pages
+from ..catalogue import forecasts as forecast_ledger
 from .edition import Book, Edition
 from .ledger import ARCHIVE, LEDGER, Ledger, Version
+
+FORECASTS = Path("data") / forecast_ledger.LEDGER.path  # the forecast ledger a release writes to
 
 
 class ReleaseError(Exception):
@@ -48,6 +61,8 @@ class Release:
     commit: str
     versions: list[Version] = field(default_factory=list)
     data_hash: str = ""  # of the book's data download
+    forecasts_before: bytes | None = None  # the forecast ledger before this release wrote to it
+    forecast_anchor: dict = field(default_factory=dict)  # the forecast ledger's length and last hash
 
     @property
     def tag(self) -> str:
@@ -55,8 +70,11 @@ class Release:
 
     def record(self) -> dict:
         """Its entry in the ledger."""
-        return {"id": self.id, "date": self.day, "commit": self.commit, "tag": self.tag, "data_hash": self.data_hash,
-                "versions": [v.record() for v in self.versions]}
+        out = {"id": self.id, "date": self.day, "commit": self.commit, "tag": self.tag, "data_hash": self.data_hash,
+               "versions": [v.record() for v in self.versions]}
+        if self.forecast_anchor:
+            out["forecast_ledger"] = self.forecast_anchor
+        return out
 
 
 def preflight(root: Path, book: Book, ledger: Ledger, day: dt.date | None = None) -> Release:
@@ -101,6 +119,92 @@ def plan(release: Release, editions: list[Edition], book: Book) -> list[Version]
     return release.versions
 
 
+def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    return list(reader.fieldnames or []), [dict(r) for r in reader]
+
+
+def record_forecasts(root: Path, release: Release, executed: Path) -> list[str]:
+    """Enter the forecasts of the chapters this release versions into the forecast ledger, and record the
+    outcomes the forecasts chapter computed from the data. Returns what changed, in words (empty: nothing).
+
+    A forecast the ledger already holds (same chapter, target and numbers) is not entered again. An
+    outcome is recorded once; if the data later settle the forecast otherwise (its evidence row was
+    corrected), the new outcome is recorded and the old one kept in `superseded`.
+    """
+    path = root / FORECASTS
+    if not path.exists():
+        return []
+    raw = path.read_bytes()
+    if release.forecasts_before is None:
+        release.forecasts_before = raw
+    header, rows = _read_csv(path)
+    said = []
+    held = {(r["chapter"], r["target"], r["quantiles"], r["probability"]) for r in rows
+            if r["who"] == forecast_ledger.BOOK}
+    ids = {r["id"] for r in rows}
+    for v in release.versions:
+        made = executed / v.chapter / "outputs" / "forecasts.csv"
+        if not made.exists():
+            continue
+        added = 0
+        for f in _read_csv(made)[1]:
+            target = f"{f['target']} (figure {f['figure']})" if f.get("figure") else f["target"]
+            if (v.chapter, target, f["quantiles"], f["probability"]) in held:
+                continue
+            row = {h: "" for h in header}
+            row.update(id=f"{v.chapter}-{f['key'].replace('_', '-')}-v{v.version}", who=forecast_ledger.BOOK,
+                       made_at=release.day, entered="at release", chapter=v.chapter, chapter_version=str(v.version),
+                       data_hash=v.data_hash, target=target, rule=f["rule"], resolver=f["resolver"],
+                       resolver_args=f["resolver_args"], kind=f["kind"], probability=f["probability"],
+                       quantiles=f["quantiles"], unit=f["unit"], resolve_by=f["resolve_by"])
+            if row["id"] in ids:
+                raise ReleaseError(f"{FORECASTS}: forecast {row['id']!r} is already in the ledger with other numbers")
+            row["prev_hash"] = rows[-1]["hash"] if rows else ""
+            row["hash"] = forecast_ledger.chain_hash(row["prev_hash"], row)
+            rows.append(row)
+            ids.add(row["id"])
+            added += 1
+        if added:
+            said.append(f"{v.chapter} v{v.version}: {added} forecast{'s' if added > 1 else ''} entered")
+    settled = executed / "forecasts" / "outputs" / "resolutions.csv"
+    if settled.exists():
+        found = {r["id"]: r for r in _read_csv(settled)[1]}
+        changed = 0
+        for row in rows:
+            new = found.get(row["id"])
+            now = (new["outcome"], new["evidence_hash"]) if new else ("", "")
+            if now == (row["outcome"], row["evidence_hash"]):
+                continue
+            if row["outcome"]:
+                old = (f"{row['outcome']} (resolved {row['resolved_at']}, evidence {row['evidence']}, recorded in "
+                       f"release {row['recorded']})")
+                row["superseded"] = f"{row['superseded']} | {old}" if row["superseded"] else old
+            for col in ("outcome", "resolved_at", "evidence", "evidence_hash"):
+                row[col] = new[col] if new else ""
+            row["recorded"] = release.id if new else ""
+            changed += 1
+        if changed:
+            said.append(f"{changed} outcome{'s' if changed > 1 else ''} recorded from the data")
+    if said:
+        out = io.StringIO()
+        w = csv.DictWriter(out, header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        tmp = path.with_suffix(".csv.tmp")
+        tmp.write_text(out.getvalue(), encoding="utf-8")
+        tmp.replace(path)
+    release.forecast_anchor = {"rows": len(rows), "head": rows[-1]["hash"] if rows else ""}
+    return said
+
+
+def undo_forecasts(root: Path, release: Release | None) -> None:
+    """Put the forecast ledger back as it was before this release wrote to it."""
+    if release is not None and release.forecasts_before is not None:
+        (root / FORECASTS).write_bytes(release.forecasts_before)
+
+
 def describe(editions: list[Edition], release: Release) -> str:
     if not release.versions:
         kept = ", ".join(f"{ed.name} {ed.latest.version}" for ed in editions if ed.latest)
@@ -134,9 +238,13 @@ def cut(root: Path, release: Release, ledger: Ledger, editions: list[Edition], b
         new.save(root)
         summary = "; ".join(f"{v.chapter} v{v.version} ({v.summary})" for v in release.versions)
         message = f"Release {release.id}: {summary}"
-        git(root, "add", "--", LEDGER.as_posix(), ARCHIVE.as_posix())
+        forecasts = [FORECASTS.as_posix()] if (root / FORECASTS).exists() else []
+        git(root, "add", "--", LEDGER.as_posix(), ARCHIVE.as_posix(), *forecasts)
         git(root, "commit", "--quiet", "-m", message)
+        release.forecasts_before = None  # committed: nothing to put back from here on
     except BaseException:
+        undo_forecasts(root, release)
+        subprocess.run(["git", "reset", "--quiet", "--", FORECASTS.as_posix()], cwd=root, capture_output=True)
         for folder in written:
             shutil.rmtree(folder, ignore_errors=True)
         for asset in set((root / ARCHIVE / archive.ASSETS).glob("*")) - assets_before:

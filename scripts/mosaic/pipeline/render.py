@@ -12,6 +12,8 @@ teardown. `render_command` runs that command, as builds did before; the referenc
 """
 from __future__ import annotations
 
+import hashlib
+import html
 import io
 import json
 import math
@@ -25,8 +27,15 @@ from importlib import metadata
 from pathlib import Path
 
 from .chapters import ChapterSource, is_notebook, toc_entries
+from .edition import LICENCE
 
-BUNDLE = "_static/vendor/vega-bundle.js"
+BUNDLE = "_static/vendor/vega-bundle.js"  # staged as vega-bundle.<content hash>.js: see staged_bundle_path
+
+
+def staged_bundle_path(data: bytes) -> str:
+    """Where the bundle is staged: named by its content, so a browser caches it once and a new bundle gets a
+    new name (pipeline/sphinx_assets.py puts it on the pages that draw a chart; the archive keeps the name)."""
+    return BUNDLE.replace(".js", f".{hashlib.sha256(data).hexdigest()[:16]}.js")
 
 
 def skeleton_files(root: Path) -> list[Path]:
@@ -104,7 +113,8 @@ def stage_skeleton(root: Path, stage_dir: Path, cache: Path, bundle: subprocess.
     for f in skeleton_files(root):
         _put(stage_dir / f.relative_to(root), f.read_bytes(), written)
     if not early:
-        _put(stage_dir / BUNDLE, vega_bundle(cache, bundle), written)
+        data = vega_bundle(cache, bundle)
+        _put(stage_dir / staged_bundle_path(data), data, written)
     # html_extra_path: Sphinx drops an entry that does not exist when it starts; figures.json comes later.
     (stage_dir / "_extra").mkdir(parents=True, exist_ok=True)
     return written
@@ -129,7 +139,7 @@ def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: 
             _put(stage_dir / "_static" / "data" / ch.name / csv.name, csv.read_bytes(), written)
         if (out / "figures.json").exists():
             for f in json.loads((out / "figures.json").read_text()):
-                if f["key"] in first and not f.get("legacy"):
+                if f["key"] in first:
                     raise RenderError(f"figure '{f['key']}' is published by both '{first[f['key']]}' and "
                                       f"'{ch.name}': compute it once and glue it from the other chapter")
                 first[f["key"]] = ch.name
@@ -154,6 +164,24 @@ def strict_json(figures: list[dict]) -> str:
     return json.dumps(figures, indent=1, allow_nan=False)
 
 
+def remove_stale_pages(stage_dir: Path, html_dir: Path) -> None:
+    """Delete rendered pages whose document is no longer in the book.
+
+    Sphinx never deletes the page of a removed document, and writes the index.html that
+    redirects to the book's root only when no index.html exists: without this, a page dropped
+    from _toc.yml (or the old landing page, when another became the root) would be published on.
+    """
+    if not html_dir.is_dir():
+        return
+    for page in sorted(html_dir.rglob("*.html")):
+        rel = page.relative_to(html_dir)
+        if rel.parts[0].startswith("_") or rel.as_posix() in ("genindex.html", "search.html"):
+            continue
+        source = stage_dir / rel.with_suffix("")
+        if not any(source.with_suffix(suffix).exists() for suffix in (".md", ".ipynb")):
+            page.unlink()
+
+
 def put_static(stage_dir: Path, out_dir: Path) -> None:
     """Sphinx 7.4 neither overwrites a static file it copied before nor copies at all when no page changed:
     put edited static files (html_static_path is _static) in place ourselves."""
@@ -173,6 +201,7 @@ def failed(code, lines: list[str]) -> "RenderError":
 
 def render_command(stage_dir: Path, out_dir: Path, echo=print) -> Path:
     """Run the jupyter-book command on the staged book (the reference path); warnings are errors."""
+    remove_stale_pages(stage_dir, out_dir / "_build" / "html")
     put_static(stage_dir, out_dir)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage_dir), "--path-output", str(out_dir), "--builder", "html",
@@ -180,6 +209,7 @@ def render_command(stage_dir: Path, out_dir: Path, echo=print) -> Path:
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise failed(proc.returncode, (proc.stderr + proc.stdout).splitlines())
+    complete_redirect(out_dir / "_build" / "html")
     return out_dir / "_build" / "html"
 
 
@@ -298,6 +328,7 @@ class Renderer:
         """Build the staged book with the prepared Sphinx; warnings are errors. Returns the html folder."""
         self.prepare()  # a no-op when prepared for this config and toc
         job, self._job = self._job, None
+        remove_stale_pages(self.stage_dir, self.out_dir / "_build" / "html")
         put_static(self.stage_dir, self.out_dir)
         job["go"].set()
         while not job["done"].wait(0.5):  # waiting in short steps, so that Ctrl-C is heard at once
@@ -308,6 +339,7 @@ class Renderer:
             raise failed(1, lines + [f"{type(exc).__name__}: {exc}"]) from exc
         if job["status"]:
             raise failed(job["status"], lines)
+        complete_redirect(self.out_dir / "_build" / "html")
         return self.out_dir / "_build" / "html"
 
     def discard(self, wait: bool = False) -> None:
@@ -318,6 +350,30 @@ class Renderer:
             job["go"].set()
             if wait:
                 job["thread"].join()
+
+
+REDIRECT = re.compile(r'^<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*$')
+
+
+def complete_redirect(html_dir: Path) -> None:
+    """The index.html that sends a reader to the book's root page, as a whole page with the book's icon.
+
+    When the root page is not index, Sphinx writes index.html as one bare <meta> line: a browser then
+    asks for /favicon.ico, which the site does not have, before it moves on.
+    """
+    index = html_dir / "index.html"
+    found = REDIRECT.match(index.read_text(encoding="utf-8")) if index.is_file() else None
+    if not found:
+        return
+    url = html.escape(found.group(1))
+    index.write_text(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\" />\n"
+        f"<meta http-equiv=\"Refresh\" content=\"0; url={url}\" />\n<title>Mosaic</title>\n"
+        "<link rel=\"icon\" href=\"_static/favicon.svg\" />\n"
+        f"<link rel=\"canonical\" href=\"{url}\" /></head>\n"
+        f"<body><p>The book starts at <a href=\"{url}\">{url}</a>.</p>\n"
+        f"<footer>Text and data: <a href=\"{LICENCE['path']}\">{LICENCE['title']}</a> ({LICENCE['name']})."
+        "</footer></body></html>\n", encoding="utf-8")
 
 
 class RenderError(Exception):

@@ -57,10 +57,17 @@ def comparison(h: Headline) -> Chart:
             "latest report lies outside the essay's number or range, in per cent of it. Zero means the value "
             "lies within it. Colour gives the status under the page's rule, which first rounds the value as "
             "the essay rounds it, so a small offset can still be confirmed and a tiny one discrepant. A ring "
-            "marks the value as first reported where a later report corrected it."),
+            f"marks the value as first reported where a later report corrected it. What the data show: "
+            f"{h.text('chart_finding')}. The largest offset is {_largest(rows)}."),
         data={"claims-vs-sources": rows},
         sources=["import-ai-455"] + sorted(set(s for s in h.tables["parts"].source_id.dropna()) - {"import-ai-455"}),
     )
+
+
+def _largest(rows: pd.DataFrame) -> str:
+    """The row furthest from the essay's number, as the tooltip writes it: 'METR horizon, GPT-3.5 (+19.9%)'."""
+    row = rows.loc[rows.gap_percent.abs().idxmax()]
+    return f"{row.short_label} ({row.gap_percent:+.1f}%, {row.status})"
 
 
 def claims_table(h: Headline) -> dict:

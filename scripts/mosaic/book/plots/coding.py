@@ -115,7 +115,10 @@ def horizons(h: Headline) -> Chart:
             f"METR's reliability ceiling of {h.text('cap_hours')}; grey points are below the frontier or before the "
             "window; reddish-purple points have no stated suite. Shapes say where a value was read. The line is the "
             f"fitted exponential trend with its {h.text('ci_level')} band, solid over the fitted models and dashed "
-            "where projected. Dotted lines mark the ceiling and the threshold horizons."),
+            "where projected. Dotted lines mark the ceiling and the threshold horizons. What the data show: "
+            f"{h.text('metr_finding')}"
+            + (f", {h.text('ci_level')} interval {h.text('metr_doubling_interval')}" if "trend" in h.tables else "")
+            + f". The latest: {h.text('metr_glance_latest')}."),
         data=data,
         sources=sorted(set(points.source_id)),
     )
@@ -152,7 +155,11 @@ def swe(h: Headline) -> Chart:
         description=(
             "Scatter of SWE-bench results by date, coloured by split (Full, Lite, Verified), with a step line for "
             "each split's leaderboard record. Shapes tell who reported the number: leaderboard circles, vendor "
-            "triangles, independent evaluators squares, the original paper a cross."),
+            "triangles, independent evaluators squares, the original paper a cross. What the data show: "
+            f"{len(points)} results. {h.text('swe_record_finding')}."
+            + "".join(f" The best {who} Verified score: {h.text(f'swe_best_{key}')}."
+                      for key, who in (("vendor", "vendor-reported"), ("independent", "independently measured"))
+                      if h[f"swe_verified_best_{key}"].value is not None)),
         data={"swe-bench": points, "swe-bench-records": best},
         sources=sorted(set(points.source_id)),
     )
@@ -191,7 +198,8 @@ def swe_gaps(h: Headline) -> Chart:
         description=(
             "For each model with both: its vendor's own SWE-bench Verified score (orange triangle) and the median "
             "of independent evaluators' runs of the same model (green square), joined by a grey bar whose length "
-            f"is the gap. Median gap {h.text('swe_vendor_gap')}; {h.text('swe_gap_range')}."),
+            f"is the gap. What the data show: across {h.text('swe_gap_models')} models the median gap is "
+            f"{h.text('swe_vendor_gap')}, {h.text('swe_gap_range')}."),
         data={"swe-vendor-gap": gaps.drop(columns=["as_of"])},
         sources=sorted({s for ids in gaps.source_ids for s in ids.split(";")}),
     )

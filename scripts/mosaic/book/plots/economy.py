@@ -64,31 +64,28 @@ def amdahl(h: Headline) -> Chart:
                  alt.Tooltip("overall:Q", title="Whole sped up (×)", format=SPEEDUP_FORMAT)],
     ).add_params(f_, s_)
     one = alt.Chart(pd.DataFrame({"x": [0]})).transform_calculate(
-        speedup="s", overall="1 / ((1 - f) + f / s)", cap="1 / (1 - f)",
-        text=("'f = ' + format(f, '.0%') + ', s = ' + s + '×:\\nthe whole runs ' + "
-              f"format(datum.overall, '{SPEEDUP_FORMAT}') + '× as fast'"),
-        text2=("'However fast the automated share gets,\\nthe whole never beats ' + "
-               f"format(datum.cap, '{CAP_FORMAT}') + '×'"),
-    )
+        speedup="s", overall="1 / ((1 - f) + f / s)", cap="1 / (1 - f)")
     cap = one.mark_rule(color=palette.VERMILION, strokeDash=[5, 3]).encode(y=alt.Y("cap:Q", scale=y_scale))
     point = one.mark_point(color=palette.BLUE, filled=True, size=110).encode(
         x=x, y=alt.Y("overall:Q", scale=y_scale),
         tooltip=[alt.Tooltip("speedup:Q", title="Automated share sped up (×)"),
                  alt.Tooltip("overall:Q", title="Whole sped up (×)", format=SPEEDUP_FORMAT),
                  alt.Tooltip("cap:Q", title="Cap (×)", format=CAP_FORMAT)])
-    fit = dict(align="left", baseline="top", x=12, lineBreak="\n", limit={"expr": "width - 20"})
-    line1 = one.mark_text(y=6, fontSize=13, fontWeight="bold", **fit).encode(text="text:N")
-    line2 = one.mark_text(y=42, fontSize=12, color=palette.THRESHOLD, **fit).encode(text="text2:N")
     return Chart(
-        alt.layer(curve, cap, point, line1, line2).properties(height=320),
+        alt.layer(curve, cap, point).properties(height=320),
         name="amdahl",
         finding=h.text("amdahl_finding"),
+        # The title is the analysis's amdahl_finding, redone by Vega for the sliders' f and s.
+        live_title=("'Speeding up ' + format(f, '.0%') + ' of the work ' + format(s, '~g') + "
+                    f"'× makes the whole run ' + format(1 / ((1 - f) + f / s), '{SPEEDUP_FORMAT}') + "
+                    "'× as fast; the slow remainder caps it at ' + "
+                    f"format(1 / (1 - f), '{CAP_FORMAT}') + '×'"),
         description=(
             "Line chart on log scales of the overall speedup of a process against the speedup of its "
             "automatable share, for the share f set by the slider. The dashed line is the cap, 1 / (1 - f), "
-            "which the curve approaches however large the speedup gets. The point marks the speedup s set by "
-            "the second slider; the text at top left gives its overall speedup. The download lists the "
-            "chapter's scenarios."),
+            "which the curve approaches however large the speedup gets; the point marks the speedup s set by "
+            f"the second slider, and the title gives the result. At the chapter's values: {h.text('amdahl_finding')}. "
+            "The download lists the chapter's scenarios."),
         data={"amdahl": h.tables["amdahl"]},
         sources=["amdahl-1967", "jones-w34779"],
     )
@@ -103,9 +100,15 @@ def oring(h: Headline) -> Chart:
         min=min(QUALITY_MIN, omega), max=1, step=0.005, name="Machine quality on an automated task ω "))
     l_ = alt.param(name="skill", value=skill, bind=alt.binding_range(
         min=min(SKILL_RANGE[0], skill), max=max(SKILL_RANGE[1], skill), step=1, name="Worker skill λ "))
+    output = ("datum.k < n ? pow(omega, datum.k) * pow(1 - exp(-skill / (n - datum.k)), n - datum.k) "
+              ": pow(omega, n)")
+    # The output at each possible k, as one array the title can find the peak in (a title cannot read the
+    # chart's rows); rounded as the analysis rounds the curve, so a tie goes to the smaller k there too.
+    outputs = alt.param(name="oring_outputs", expr="[" + ", ".join(
+        f"({k} <= n ? round(1e6 * ({output.replace('datum.k', str(k))})) / 1e6 : -1)" for k in range(n_max + 1)) + "]")
+    peak_k = "indexof(oring_outputs, extent(oring_outputs)[1])"
     base = alt.Chart(alt.sequence(0, n_max + 1, as_="k")).transform_filter("datum.k <= n").transform_calculate(
-        output=("datum.k < n ? pow(omega, datum.k) * pow(1 - exp(-skill / (n - datum.k)), n - datum.k) "
-                ": pow(omega, n)"),
+        output=output,
         manual="datum.k < n ? 1 - exp(-skill / (n - datum.k)) : null",
     )
     x = alt.X("k:Q", title="Tasks automated", axis=alt.Axis(tickMinStep=1, format="d"))
@@ -118,23 +121,30 @@ def oring(h: Headline) -> Chart:
         color=alt.Color("series:N", title=None, scale=alt.Scale(range=[palette.BLUE, palette.ORANGE])),
         tooltip=[alt.Tooltip("k:Q", title="Tasks automated"), alt.Tooltip("series:N", title="Series"),
                  alt.Tooltip("value:Q", title="Value", format=OUTPUT_FORMAT)],
-    ).add_params(n_, w_, l_)
+    ).add_params(n_, w_, l_, outputs)
     peak = base.transform_joinaggregate(best="max(output)").transform_filter(
         "datum.output == datum.best").transform_calculate(
-        text=("'Peak: ' + datum.k + ' of ' + n + ' tasks automated, output ' + "
+        text=("'Peak: ' + datum.k + ' of ' + n + ' tasks automated,\\noutput ' + "
               f"format(datum.output, '{OUTPUT_FORMAT}')"))
+    # Two lines, so the read-out fits the plot on a phone.
     label = peak.transform_window(first="row_number()").transform_filter("datum.first == 1").mark_text(
-        align="left", x=12, y={"expr": "height - 14"}, fontSize=13, fontWeight="bold",
-        limit={"expr": "width - 20"}).encode(text="text:N")
+        align="left", baseline="bottom", x=12, y={"expr": "height - 8"}, fontSize=13, fontWeight="bold",
+        lineBreak="\n").encode(text="text:N")
     return Chart(
         alt.layer(lines, label).properties(height=320),
         name="oring",
         finding=h.text("oring_finding"),
+        # The title is the analysis's oring_finding, redone by Vega for the sliders' n, ω and λ.
+        live_title=(f"'Illustrative O-ring toy: output peaks with ' + {peak_k} + ' of ' + n + ' tasks automated' + "
+                    f"({peak_k} < n ? ', then falls as the last tasks go to machines' : '')"),
         description=(
             "Illustrative model, not from the paper. Line chart of the output of a product whose task qualities "
             "multiply (blue) and of the quality of each task still done by hand (orange), against the number of "
             "tasks automated. Sliders set the number of tasks, the machine's quality on an automated task and how "
-            "fast a worker's quality rises with time spent. The download gives the curve at the chapter's values."),
+            "fast a worker's quality rises with time spent. At the chapter's values (n = "
+            f"{h.text('oring_tasks')}, ω = {h.text('oring_quality')}, λ = {h.text('oring_skill')}) output is "
+            f"{h.text('oring_output_manual')} with no task automated and peaks at {h.text('oring_peak_output')} with "
+            f"{h.text('oring_peak_k')} tasks automated. The download gives the curve at the chapter's values."),
         data={"oring": h.tables["oring"]},
         sources=["kremer-1993", "gans-goldfarb-w34639"],
     )
@@ -186,7 +196,8 @@ def automation(h: Headline) -> Chart:
             "task), by Economic Index release. Blue counts all conversations; orange-red counts only conversations "
             "with a classified pattern. Lines are broken at each dashed grey rule, where the sample changed; points on "
             "either side are not joined. Green diamonds are augmentation shares as each report published them, on "
-            "bases that vary, and are not joined."),
+            f"bases that vary, and are not joined. What the data show: {h.text('automation_finding')}; "
+            f"{h.text('automation_share_sentence')}."),
         data=data,
         sources=sorted(set(shares.source_id) | set(aug.source_id)),
     )
@@ -226,7 +237,8 @@ def productivity(h: Headline) -> Chart:
             "intervals where the study published one. Colour separates randomised trials, trials whose authors call "
             "them unreliable, forecasts made before a study and perceptions reported after it, which are not "
             "measurements. Effects published as a share of time saved are shown with their sign flipped onto "
-            "this axis."),
+            f"this axis. What the data show: {h.text('productivity_finding')}. Randomised trials on record: "
+            f"{h.text('time_trials')}."),
         data={"productivity": effects},
         sources=sorted(set(effects.source_id)),
     )
@@ -265,7 +277,8 @@ def firm_adoption(h: Headline) -> Chart:
             "Share of US employer businesses using AI in the Census Business Trends and Outlook Survey, by period "
             "measured. Blue points answer the original question (AI used in producing goods or services); the "
             "orange-red band spans the range across biweekly waves under the revised question (AI used in any business "
-            "function). The dashed line marks the date the question changed."),
+            f"function). The dashed line marks the date the question changed. What the data show: "
+            f"{h.text('firm_adoption_finding')}."),
         data={"firm-adoption": rows},
         sources=sorted(set(rows.source_id)),
     )

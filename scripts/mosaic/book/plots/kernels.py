@@ -60,7 +60,12 @@ def speedup(h: Headline) -> Chart:
             "optimisation task, by model release date. Every reported value is shown; values a later report "
             "replaced and restatements are grey. Blue points set a new high and carry the fitted exponential "
             f"trend with its {h.text('ci_level')} band. The dashed green line is the reference expert solution, "
-            f"{h.text('training_speedup_expert_x')}."),
+            f"{h.text('training_speedup_expert_x')}. What the data show: {h.text('training_speedup_models')} models "
+            f"have a counted speedup, from {h.text('training_speedup_first')} ({h.text('first_model')}) to a high "
+            f"of {h.text('training_speedup_best')} ({h.text('best_model')}); the latest, {h.text('latest_model')}, "
+            f"reached {h.text('training_speedup_latest')}."
+            + (f" On the frontier the speedup doubles about every {h.text('training_speedup_doubling_days')} "
+               f"({h.text('ci_level')} interval {h.text('doubling_interval')})." if "trend" in h.tables else "")),
         data=data,
         sources=sorted(set(points.source_id)),
     )
@@ -91,7 +96,20 @@ def kernels(h: Headline) -> Chart:
         description=(
             "Scatter of kernel-writing results that are shares of tasks or kernels (correct, or faster than a "
             "baseline), by date and coloured by target hardware family. Metrics and baselines differ between "
-            "points; the tooltip names them."),
+            f"points; the tooltip names them. What the data show: {h.text('kernel_results')} results on "
+            f"{h.text('kernel_families')} hardware families ({_counts(points.target_family)}), dated "
+            f"{_span(points.month)}, with shares from {points.value.min():g}% to {points.value.max():g}%."),
         data={"kernels-by-hardware": points},
         sources=sorted(set(points.source_id)),
     )
+
+
+def _counts(values: pd.Series) -> str:
+    """'32 on NVIDIA GPU (CUDA), 6 on Triton' for a description."""
+    return ", ".join(f"{n} on {name}" for name, n in values.value_counts().items())
+
+
+def _span(days: pd.Series) -> str:
+    """'from February 2025 to March 2026', or 'February 2025' for one month."""
+    first, last = (pd.Timestamp(d).strftime("%B %Y") for d in (days.min(), days.max()))
+    return first if first == last else f"from {first} to {last}"

@@ -73,7 +73,14 @@ def records(h: Headline) -> Chart:
             "used; larger dots set a record. Entries flagged for test-label leakage (crosses), unmerged self-reports "
             "(triangles) and paper-only claims (diamonds) are drawn in vermilion and never counted. Dashed lines "
             f"mark {h.text('saturated_share')} and "
-            f"{h.text('low_share')} of the ceiling and {h.text('window_months')} after introduction."),
+            f"{h.text('low_share')} of the ceiling and {h.text('window_months')} after introduction. "
+            f"What the data show: {h.text('records_finding')} ({h.text('verdict_yes')} yes, {h.text('verdict_no')} "
+            f"no, {h.text('verdict_open')} still open). {_latest(h.tables['saturation'])}."),
         data={"replication-entries": points, "replication-records": lines},
         sources=sorted(set(points.source_id)),
     )
+
+
+def _latest(saturation: pd.DataFrame) -> str:
+    """Each series' best score so far, as the table below the chart gives it."""
+    return "Best so far: " + "; ".join(f"{r.benchmark} {r.latest_best}" for r in saturation.itertuples())
