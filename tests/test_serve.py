@@ -113,7 +113,8 @@ def test_the_pages_it_serves_are_the_published_files_with_one_script_added(live)
         served = live.get("/" + path)
         assert served == (site / path).read_bytes().replace(
             b"</body>", b'<script src="/_mosaic/live.js"></script></body>')
-    assert live.get("/_static/vendor/vega-bundle.js") == (site / "_static" / "vendor" / "vega-bundle.js").read_bytes()
+    [bundle] = (site / "_static" / "vendor").glob("vega-bundle.*.js")  # named by its content
+    assert live.get(f"/_static/vendor/{bundle.name}") == bundle.read_bytes()
     script = live.get("/_mosaic/live.js").decode()
     assert "EventSource(\"/_mosaic/events\")" in script and "location.reload()" in script
     assert "http" not in script  # served by the book itself: nothing fetched from elsewhere
@@ -139,7 +140,8 @@ def test_a_saved_row_reloads_the_open_page_with_it(live, browser, built, tmp_pat
     assert live.status()["site"] != site
     live.wait_for(r"^Page updated [\d.]+ s after the save", after=seen)
     log = "\n".join(live.lines[seen:])
-    assert "coding: execute (data/coding/swe_bench.csv changed)" in log and "[1/1] coding: done" in log
+    # coding first; the chapters that read its outputs follow only if what it publishes changed
+    assert "coding: execute (data/coding/swe_bench.csv changed)" in log and re.search(r"\[1/\d+\] coding: done", log)
     assert problems == []
     # What the live process published is what a build in a fresh process publishes for the same files.
     fresh = tmp_path / "fresh"
@@ -184,7 +186,8 @@ def test_a_change_to_its_own_code_or_requirements_restarts_it(live, changed):
     log = "\n".join(live.lines[seen:])
     assert "Published in" in log  # the new code built the book again before serving it
     if changed == "requirements.txt":
-        assert "[6/6]" in log  # every chapter's fingerprint holds the requirements
+        every = len(list((live.root / "chapters").glob("*.md")))
+        assert f"[{every}/{every}]" in log  # every chapter's fingerprint holds the requirements
     # The kernels of the process before the restart are gone.
     assert not kernels_before & set(processes_in(live.root))
 
