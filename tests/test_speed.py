@@ -69,7 +69,6 @@ def test_after_one_new_row_both_builds_publish_the_same_bytes(built_copy, refere
 
 PROBE = """```{code-cell} ipython3
 import os
-import re
 print("probe", os.getpid(), os.getcwd(), sorted(k for k in globals() if not k.startswith("_")))
 ```
 
