@@ -30,9 +30,11 @@ validate: $(VENV)/.installed
 test: $(VENV)/.installed
 	PYTHONPATH=scripts $(PY) -m pytest $(ARGS)
 
+# The live mode: build, serve on http://127.0.0.1:8000/, rebuild and reload the page on every save.
 serve: $(VENV)/.installed
 	PYTHONPATH=scripts $(PY) -m mosaic serve --make-args="$$ARGS"
 
+# Both modes against their budgets, medians of 5 runs (ARGS="--runs 7", "--before REV", "--only archive").
 bench: $(VENV)/.installed
 	PYTHONPATH=scripts $(PY) -m mosaic bench --make-args="$$ARGS"
 

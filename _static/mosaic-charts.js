@@ -150,7 +150,12 @@
     }
     past.drawing = out(svg);
     past.legend = [].some.call(svg.querySelectorAll("g.role-legend"), out);
-    past.title = [].some.call(svg.querySelectorAll("g.role-title"), out);
+    // A title wider than the drawing is cut at the drawing's own edge, even inside the box.
+    var drawing = svg.getBoundingClientRect();
+    past.title = [].some.call(svg.querySelectorAll("g.role-title"), function (node) {
+      var b = node.getBoundingClientRect();
+      return b.width > 0 && (b.left < drawing.left - 1 || b.right > drawing.right + 1);
+    });
     past.cut = [].some.call(svg.querySelectorAll("g.role-legend-label text"), function (t) {
       return t.textContent.indexOf("\u2026") >= 0;  // Vega ends a label it cut short with an ellipsis
     });

@@ -131,6 +131,7 @@ LAYOUT = r"""() => {
       const r = text.getBoundingClientRect();
       const words = text.textContent.trim();
       if (!words || !r.width) continue;
+      if (text.getAttribute('opacity') === '0' || getComputedStyle(text).opacity === '0') continue;  // hidden (overlap)
       if (r.left < drawing.left - 1 || r.right > drawing.right + 1 || r.top < drawing.top - 1 || r.bottom > drawing.bottom + 1) {
         out.push(`${figure.id}: "${words.slice(0, 60)}" is clipped by the drawing's edge`);
       }

@@ -7,8 +7,10 @@ spaces: `make book ARGS="--param economy.x=a b --as-of 2024-06-30"`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
+import os
 import re
 import shlex
 import sys
@@ -16,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
+TEARDOWN_NEEDLESS: list[str] = []  # set by the commands whose process may end without the interpreter's teardown
 
 
 def make_args(text: str) -> list[str]:
@@ -67,25 +70,48 @@ def positive_seconds(text: str) -> float:
 
 def locked_build(args, *, release: bool) -> int:
     """A build (or a release) holding the build lock; every failure is reported in words, never a traceback."""
-    from .pipeline.build import DISK_FULL, BuildError, build
     from .pipeline.lock import Busy, build_lock, command_line
 
     what = "Release" if release else "Build"
-    try:
-        with build_lock(ROOT, command_line()):
+    reference = getattr(args, "reference", False)
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(build_lock(ROOT, command_line()))
+        except Busy as exc:
+            print(f"{what} not started: {exc}", file=sys.stderr)
+            return 75  # EX_TEMPFAIL: try again later
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            from .pipeline.build import DISK_FULL
+
+            print(f"{what} failed: {DISK_FULL}", file=sys.stderr)
+            return 1
+        pool = None
+        if not reference and not getattr(args, "force", False):
+            # A kernel starts while the rest of the pipeline is imported (kernels imports nothing heavy).
+            from .pipeline.kernels import early_pool
+
+            pool = early_pool(ROOT)
+            if pool is not None:
+                held.callback(pool.close)
+        from .pipeline.build import DISK_FULL, BuildError, Warm, build
+
+        warm = None if reference else Warm(ROOT, args.workers, pool)
+        if warm is not None:
+            held.callback(warm.close)
+        try:
             build(ROOT, as_of=getattr(args, "as_of", None), overrides=getattr(args, "param", []),
-                  force=getattr(args, "force", False), workers=args.workers, release=release, timeout=args.timeout)
-    except Busy as exc:
-        print(f"{what} not started: {exc}", file=sys.stderr)
-        return 75  # EX_TEMPFAIL: try again later
-    except BuildError as exc:
-        print(f"{what} failed: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        if exc.errno != errno.ENOSPC:
-            raise
-        print(f"{what} failed: {DISK_FULL}", file=sys.stderr)
-        return 1
+                  force=getattr(args, "force", False), workers=args.workers, release=release, timeout=args.timeout,
+                  reference=reference, warm=warm)
+        except BuildError as exc:
+            print(f"{what} failed: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            print(f"{what} failed: {DISK_FULL}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -119,6 +145,19 @@ def main(argv: list[str] | None = None) -> int:
         return INTERRUPTED
 
 
+def quiet_root_logger() -> None:
+    """Keep the root logger as a plain process has it, now that Sphinx and papermill run in this one.
+
+    A pygments style the book's theme loads (a11y_pygments) calls logging.basicConfig(level=INFO)
+    when imported; in this process that would print every INFO line of papermill, watchfiles and
+    jupyter_client. A handler that does nothing makes that call do nothing (as jupyter-book in a
+    process of its own, and papermill in worker processes, kept this terminal quiet).
+    """
+    import logging
+
+    logging.getLogger().addHandler(logging.NullHandler())
+
+
 def run(argv: list[str]) -> int:
     from .pipeline.execute import CHAPTER_TIMEOUT
 
@@ -131,6 +170,9 @@ def run(argv: list[str]) -> int:
                         "the default in the chapter's parameters cell before anything runs")
     b.add_argument("--force", action="store_true", help="execute every chapter")
     b.add_argument("--workers", type=int, help="chapters executed at once (default: cores)")
+    b.add_argument("--reference", action="store_true",
+                   help="run each chapter in a kernel started for it and render with the jupyter-book command, as "
+                        "builds did before warm kernels: slower, for checking that both publish the same pages")
     b.add_argument("--timeout", type=positive_seconds, default=CHAPTER_TIMEOUT, metavar="SECONDS",
                    help=f"stop a chapter that runs longer than this, kernel start included, and name it "
                         f"(default {CHAPTER_TIMEOUT:g})")
@@ -139,10 +181,19 @@ def run(argv: list[str]) -> int:
     r.add_argument("--timeout", type=positive_seconds, default=CHAPTER_TIMEOUT, metavar="SECONDS",
                    help=f"stop a chapter that runs longer than this (default {CHAPTER_TIMEOUT:g})")
     sub.add_parser("validate", help="check every CSV under data/ against its schema")
-    s = sub.add_parser("serve", help="serve the published site on localhost")
-    s.add_argument("--port", type=int, default=8000)
+    s = sub.add_parser("serve", help="build, serve the site on localhost, rebuild on every save and reload the page")
+    s.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port)")
+    s.add_argument("--as-of", help="use only data published on or before this ISO date (all chapters)")
+    s.add_argument("--param", action="append", default=[], metavar="CHAPTER.NAME=VALUE",
+                   help="set one chapter parameter; repeatable")
+    s.add_argument("--workers", type=int, help="chapters executed at once (default: cores)")
+    s.add_argument("--timeout", type=positive_seconds, default=CHAPTER_TIMEOUT, metavar="SECONDS",
+                   help=f"stop a chapter that runs longer than this (default {CHAPTER_TIMEOUT:g})")
     k = sub.add_parser("bench", help="measure build times and page sizes")
-    k.add_argument("--runs", type=int, default=3)
+    k.add_argument("--runs", type=int, default=5, help="runs of each build (medians; at least 5 for the budgets)")
+    k.add_argument("--before", default=None, metavar="REV",
+                   help="the commit whose clean full build the budget compares with (default: the last one before "
+                        "warm kernels)")
     k.add_argument("--only", choices=["archive", "forecasts"],
                    help="measure only publishing with 100 archived versions, or only the forecasts chapter")
     d = sub.add_parser("deploy-check", help="before a deploy: the configured address and the archive online")
@@ -156,28 +207,41 @@ def run(argv: list[str]) -> int:
         problems = validate_all(ROOT).problems
         print("\n".join(problems) if problems else "Every CSV under data/ is valid.")
         return 1 if problems else 0
+    if args.command in ("build", "release", "serve"):
+        quiet_root_logger()
     if args.command in ("build", "release"):
+        TEARDOWN_NEEDLESS.append(args.command)
         return locked_build(args, release=args.command == "release")
     if args.command == "deploy-check":
         return deploy_check(args)
     if args.command == "serve":
-        import functools
-        import http.server
+        from .pipeline.serve import serve
 
-        site = ROOT / "_build" / "html"
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-        print(f"Serving {site} on http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
-        try:
-            http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler).serve_forever()
-        except KeyboardInterrupt:
-            print("Stopped serving.", file=sys.stderr)
-            return 0
+        TEARDOWN_NEEDLESS.append(args.command)
+        return serve(ROOT, argv[argv.index("serve") + 1:], port=args.port, as_of=args.as_of, overrides=args.param,
+                     timeout=args.timeout, workers=args.workers)
     if args.command == "bench":
-        from .pipeline.bench import main as bench
+        from .pipeline.bench import BEFORE, main as bench
 
-        return bench(ROOT, args.runs, args.only)
+        return bench(ROOT, args.runs, args.only, args.before or BEFORE)
     return 0
 
 
+def exit_now(code: int) -> None:
+    """End the process without the interpreter's teardown.
+
+    After a build the process holds Sphinx's environment, docutils trees and pandas frames;
+    freeing them one by one on the way out took a few tenths of a second, after everything
+    was published and every kernel killed. Output is flushed first; files were closed by
+    the code that wrote them.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    if TEARDOWN_NEEDLESS:
+        exit_now(code)
+    sys.exit(code)

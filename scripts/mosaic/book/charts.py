@@ -76,10 +76,15 @@ TITLE_CHARS = 62
 TITLE_CHARS_PARAM = "mosaic_title_chars"
 
 
+def wrap_expr(text: str, chars: str) -> str:
+    """A Vega expression giving `text` (an expression) as lines of at most `chars` (an expression) characters,
+    broken at spaces: for labels and titles Vega would otherwise cut short."""
+    return f"split(trim(replace({text}, regexp('(.{{1,' + {chars} + '}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
+
+
 def live_wrap(expression: str) -> str:
     """A Vega expression giving `expression`'s text as lines of at most TITLE_CHARS_PARAM characters."""
-    return (f"split(trim(replace({expression}, regexp('(.{{1,' + {TITLE_CHARS_PARAM} + '}})(\\\\s+|$)', 'g'), "
-            f"'$1\\n')), '\\n')")
+    return wrap_expr(expression, TITLE_CHARS_PARAM)
 
 
 def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]], live_title: str = "") -> dict:

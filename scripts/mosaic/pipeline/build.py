@@ -4,16 +4,21 @@ Each step stops the build on failure, before anything is published: the site in
 _build/html stays exactly as it was. A build with other parameters or another
 `--as-of` works in its own folders (_build/variants/<key>/), so it never replaces
 what the default build executed and rendered.
+
+Once the plan says some chapter will run, the build starts warm kernels for them and
+sets Sphinx up in a thread, both while the chapters' contexts are written and the
+first chapters run; what a build keeps warm for the next one (the live mode) is a `Warm`.
 """
 from __future__ import annotations
 
 import errno
 import json
+import os
 import shutil
 import time
 from pathlib import Path
 
-from . import archive, changes, edition, execute, pages, plan, publish, render
+from . import archive, changes, edition, execute, kernels, pages, plan, publish, render
 from . import chapters as chapter_sources
 from . import release as releases
 from .ledger import Ledger, LedgerError
@@ -38,12 +43,81 @@ def site_fingerprint(root: Path, steps: list[plan.Step], ledger: Ledger) -> str:
     return plan.fingerprint(h)
 
 
-def waves(steps: list[plan.Step]) -> list[list[plan.Step]]:
-    """Steps grouped so that every chapter comes after the chapters it reads."""
-    depth: dict[str, int] = {}
-    for s in steps:  # steps are in dependency order
-        depth[s.chapter.name] = 1 + max((depth[d] for d in s.chapter.depends_on), default=-1)
-    return [[s for s in steps if depth[s.chapter.name] == k] for k in range(max(depth.values(), default=-1) + 1)]
+class Warm:
+    """What one build sets going for itself, or the live mode keeps between builds: kernels and Sphinx.
+
+    Kernels are started with the imports every chapter makes (the third-party modules of
+    the chapters' code and the mosaic modules all chapters import); Sphinx is set up for
+    one staged book (one per workspace).
+    """
+
+    def __init__(self, root: Path, workers: int | None = None, pool: kernels.Pool | None = None):
+        self.root = root
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.pool = pool
+        self.renderers: dict[Path, render.Renderer] = {}
+        self.base: Path | None = None  # the workspace of the last build
+        self.helpers: list = []  # processes a build started beside its kernels (the vega bundle's)
+
+    def kernels(self, chapters, folder: Path) -> kernels.Pool:
+        if self.pool is None or self.pool.closed:
+            modules = warm_modules(self.root, chapters)
+            self.pool = kernels.Pool(self.root, folder, modules)
+            try:  # what the next build starts its first kernel with, before it has planned (`speculate`)
+                cached = self.root / "_build" / "cache" / kernels.WARM_MODULES
+                if not cached.exists() or json.loads(cached.read_text()) != modules:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_text(json.dumps(modules))
+            except (OSError, ValueError):
+                pass
+        return self.pool
+
+    def speculate(self) -> None:
+        """A kernel started before validating and planning (see `kernels.early_pool`), unless one runs already."""
+        if self.pool is None:
+            self.pool = kernels.early_pool(self.root)
+
+    def renderer(self, stage_dir: Path, render_dir: Path) -> render.Renderer:
+        if stage_dir not in self.renderers:
+            self.renderers[stage_dir] = render.Renderer(stage_dir, render_dir)
+        return self.renderers[stage_dir]
+
+    def ready_for_next(self) -> None:
+        """Between builds (the live mode): kernels warm and Sphinx set up, so that the next save finds them ready."""
+        if self.pool is None or self.pool.closed:
+            try:
+                self.kernels(chapter_sources.discover(self.root), self.root / "_build" / "kernels")
+            except chapter_sources.ChapterError:
+                return
+        self.pool.spare(self.workers)
+        self.pool.import_for_running()
+        if self.base is not None and (self.base / "stage" / "_toc.yml").exists():
+            self.renderer(self.base / "stage", self.base / "render").prepare(after=self.pool.imported)
+
+    def close(self) -> None:
+        for proc in self.helpers:
+            if proc.poll() is None:  # a build that stopped before it needed it
+                proc.kill()
+                proc.wait()
+        self.helpers = []
+        if self.pool is not None:
+            self.pool.close()
+        for r in self.renderers.values():
+            r.discard()
+        self.renderers = {}
+
+
+def warm_modules(root: Path, chapters) -> list[str]:
+    """What a warm kernel imports: the other packages the chapters' code imports, then the mosaic modules
+    every chapter imports (a chapter's own analysis and plots it imports itself)."""
+    scripts = root / "scripts"
+    closures = [plan.code_closure(scripts, [*c.imports, f"mosaic.analyses.{c.name}", "mosaic.book.chapter"])
+                for c in chapters]
+    every = {}
+    for cl in closures:
+        every.update(cl)
+    common = set.intersection(*(set(cl) for cl in closures)) if closures else set()
+    return plan.third_party(every) + sorted(common)
 
 
 def workspace(out: Path, chapters, params: dict[str, dict]) -> Path:
@@ -71,15 +145,34 @@ def disk_full(text: str) -> bool:
 
 def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), force: bool = False,
           workers: int | None = None, echo=print, release: bool = False,
-          timeout: float = execute.CHAPTER_TIMEOUT) -> Path:
+          timeout: float = execute.CHAPTER_TIMEOUT, reference: bool = False, warm: Warm | None = None) -> Path:
     """Build and publish the book under root/_build/html; raise BuildError on any failure.
 
     With `release`, also cut a release (see `release`): new versions for the chapters whose
-    content changed, archived, recorded in the ledger, committed and tagged.
+    content changed, archived, recorded in the ledger, committed and tagged. With `reference`,
+    every chapter runs in a kernel started for it and jupyter-book renders in a process of
+    its own, as builds did before warm kernels (slower; for checking that both publish the
+    same pages). `warm` is kept by the caller between builds (the live mode); without it,
+    the build starts what it needs and stops it before returning.
     """
+    own = warm is None and not reference
+    if own:
+        warm = Warm(root, workers)
+    try:
+        return _build(root, as_of=as_of, overrides=overrides, force=force, workers=workers, echo=echo,
+                      release=release, timeout=timeout, reference=reference, warm=warm)
+    finally:
+        if own:
+            warm.close()
+
+
+def _build(root: Path, *, as_of, overrides, force, workers, echo, release, timeout, reference,
+           warm: Warm | None) -> Path:
     t0 = time.perf_counter()
     out = root / "_build"
     cache = out / "cache"
+    if warm is not None and not force:
+        warm.speculate()
     try:
         ledger = Ledger.load(root)
         book = edition.Book.load(root)
@@ -92,11 +185,12 @@ def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), fo
     except (LedgerError, releases.ReleaseError) as exc:
         raise BuildError(str(exc)) from exc
 
+    tv = time.perf_counter()
     validated = validate_all(root)
     if validated.problems:
         problems = validated.problems
         raise BuildError(f"{len(problems)} problem(s) in data/, nothing was built:\n" + "\n".join(problems))
-    echo(f"Validated every CSV under data/ ({time.perf_counter() - t0:.1f} s).")
+    echo(f"Validated every CSV under data/ ({time.perf_counter() - tv:.1f} s).")
 
     try:
         chapters = chapter_sources.discover(root)
@@ -109,6 +203,8 @@ def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), fo
         steps = plan.make_plan(root, chapters, params, validated, executed, cache, force)
     except (chapter_sources.ChapterError, ValueError) as exc:
         raise BuildError(str(exc)) from exc
+    if warm is not None:
+        warm.base = base
     if base != out:
         echo(f"Building with other parameters or another date, in {base.relative_to(root)}/ "
              "(the default build's files are left alone).")
@@ -122,29 +218,46 @@ def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), fo
         echo(f"Nothing changed; the published site is up to date: {published}/index.html")
         return published
 
-    def run_stale(steps: list[plan.Step], validated) -> list[plan.Step]:
-        t1 = time.perf_counter()
-        ran: list = []
-        total = sum(s.stale or bool(s.waits_for) for s in steps)
-        final: list[plan.Step] = []
-        for wave in waves(steps):
-            # A chapter that reads others is planned again once they have run: it executes only if
-            # what they published changed.
-            wave = [plan.make_step(root, s.chapter, s.params, validated, executed, cache, force)
-                    if s.chapter.depends_on else s for s in wave]
-            final += wave
-            results = execute.run(root, wave, validated, executed, cache, workers, echo, (len(ran), total), timeout)
-            ran += results
-            failed = [r for r in results if not r.ok]
-            if failed:
-                if any(disk_full(r.error) for r in failed):
-                    raise BuildError(DISK_FULL)
-                raise BuildError("\n".join(r.error for r in failed) + "\nThe published site was left as it was.")
+    t1 = time.perf_counter()
+    publish.empty_trash(out)  # the sites earlier builds replaced, removed while this one works
+    runner = execute.Runner(root, workers=workers, reference=reference,
+                            pool=None if reference else warm.kernels(chapters, out / "kernels"))
+    renderer = bundle = None
+    if not reference:
+        runs = any(s.stale or s.waits_for for s in steps)
+        if runs:
+            runner.spare(sum(bool(s.stale or s.waits_for) for s in steps))  # kernels first: they take longest
+        bundle = render.start_bundle(cache)
+        if bundle is not None:
+            warm.helpers.append(bundle)
+        # Sphinx reads the config, the toc and its saved environment when it starts: stage those now
+        # and let it start while the chapters run.
+        try:
+            render.stage_skeleton(root, stage_dir, cache, early=True)
+        except OSError as exc:
+            raise BuildError(DISK_FULL if exc.errno == errno.ENOSPC else f"staging the book failed: {exc}") from exc
+        renderer = warm.renderer(stage_dir, render_dir)
+        renderer.prepare(after=runner.pool.imported if runs else None)
+
+    def run_stale(runner: execute.Runner, steps: list[plan.Step], validated, t1: float) -> list[plan.Step]:
+        """Execute the stale chapters (timed from `t1`); a chapter that reads others is planned again once
+        they have run."""
+
+        def replan(step: plan.Step) -> plan.Step:
+            return plan.make_step(root, step.chapter, step.params, validated, executed, cache, force)
+
+        ran, final = execute.run(runner, steps, validated, executed, cache, replan, echo, timeout)
+        runner.close()
+        failed = [r for r in ran if not r.ok]
+        if failed:
+            if any(disk_full(r.error) for r in failed):
+                raise BuildError(DISK_FULL)
+            raise BuildError("\n".join(r.error for r in failed) + "\nThe published site was left as it was.")
         if ran:
             echo(f"Executed {len(ran)} chapter(s) in {time.perf_counter() - t1:.1f} s.")
         return final
 
-    final = run_stale(steps, validated)
+    final = run_stale(runner, steps, validated, t1)
 
     try:
         editions = edition.collect(root, chapters, params, executed, validated, ledger)
@@ -162,15 +275,17 @@ def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), fo
                 if validated.problems:
                     raise releases.ReleaseError("the forecast ledger this release wrote does not validate:\n"
                                                 + "\n".join(validated.problems))
-                final = run_stale(plan.make_plan(root, chapters, params, validated, executed, cache), validated)
+                final = run_stale(execute.Runner(root, workers=workers, reference=True),
+                                  plan.make_plan(root, chapters, params, validated, executed, cache), validated,
+                                  time.perf_counter())
                 editions = edition.collect(root, chapters, params, executed, validated, ledger)
                 cutting.versions = []
                 releases.plan(cutting, editions, book)
             echo(releases.describe(editions, cutting))
-        figures = render.stage(root, chapters, executed, stage_dir, cache, editions)
+        figures = render.stage(root, chapters, executed, stage_dir, cache, editions, bundle)
         echo(f"Staged {len(chapters)} chapter(s) and {len(figures)} headline figure(s); rendering...")
         t2 = time.perf_counter()
-        html = render.render(stage_dir, render_dir, echo)
+        html = render.render_command(stage_dir, render_dir) if reference else renderer.build()
         echo(f"Rendered in {time.perf_counter() - t2:.1f} s.")
         cut, shown = None, ledger
         if cutting is not None and cutting.versions:

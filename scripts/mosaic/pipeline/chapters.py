@@ -10,7 +10,11 @@ A chapter's front matter declares what it reads:
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
+import os
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from ..catalogue import BY_NAME
@@ -36,11 +40,49 @@ class ChapterSource:
         return [BY_NAME[d].path for d in self.datasets]
 
 
-def read(path: Path) -> ChapterSource:
+def notebook_facts(path: Path, cache: Path | None = None) -> dict:
+    """What the contract reads from a chapter notebook (front matter, code cells, title), via jupytext.
+
+    Kept in `cache`/chapters.json, keyed by the file's bytes and jupytext's version, so that a
+    build with nothing to do need not import jupytext (a third of a second) to learn it again.
+    """
+    data = path.read_bytes()
+    key = hashlib.sha256(f"{metadata.version('jupytext')}\0".encode() + data).hexdigest()
+    store = cache / "chapters.json" if cache is not None else None
+    known = {}
+    if store is not None:
+        try:
+            known = json.loads(store.read_text())
+        except (OSError, ValueError):
+            known = {}
+        if key in known:
+            return known[key]
     import jupytext
 
     nb = jupytext.read(path)
-    meta = nb.metadata.get("mosaic") or {}
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    facts = {
+        "meta": nb.metadata.get("mosaic") or {},
+        "code": [{"source": c.source, "tags": list(c.metadata.get("tags", []))} for c in code],
+        "title": next((line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
+                       for line in c.source.splitlines() if line.startswith("# ")), None),
+    }
+    if store is not None:
+        try:
+            known = {k: v for k, v in known.items() if v.get("path") != path.name}  # one entry per notebook
+            known[key] = {**facts, "path": path.name}
+            store.parent.mkdir(parents=True, exist_ok=True)
+            tmp = store.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(known))
+            os.replace(tmp, store)
+        except (OSError, TypeError, ValueError):  # only the shortcut is lost
+            pass
+    return facts
+
+
+def read(path: Path, cache: Path | None = None) -> ChapterSource:
+    facts = notebook_facts(path, cache)
+    meta = facts["meta"]
     declared = tuple(meta.get("datasets") or ())
     if "sources" in declared:
         raise ChapterError(f"{path.name}: front matter declares 'sources'; every chapter is handed the sources its "
@@ -48,15 +90,14 @@ def read(path: Path) -> ChapterSource:
     unknown = [d for d in declared if d not in BY_NAME]
     if unknown:
         raise ChapterError(f"{path.name}: front matter declares unknown dataset(s): {', '.join(unknown)}")
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    if not code or "parameters" not in code[0].metadata.get("tags", []):
+    code = facts["code"]
+    if not code or "parameters" not in code[0]["tags"]:
         raise ChapterError(f"{path.name}: the first code cell must be tagged 'parameters'")
-    defaults = parse_parameters(code[0].source, path.name)
+    defaults = parse_parameters(code[0]["source"], path.name)
     if "as_of" not in defaults:
         raise ChapterError(f"{path.name}: the parameters cell must define as_of")
-    title = next((line.lstrip("# ").strip() for c in nb.cells if c.cell_type == "markdown"
-                  for line in c.source.splitlines() if line.startswith("# ")), path.stem)
-    imports = sorted({m for c in code for m in module_imports(c.source, path.name)})
+    title = facts["title"] or path.stem
+    imports = sorted({m for c in code for m in module_imports(c["source"], path.name)})
     return ChapterSource(path.stem, path, title, declared, defaults, tuple(meta.get("chapters") or ()),
                          tuple(meta.get("sources") or ()), tuple(imports))
 
@@ -93,7 +134,8 @@ def parse_parameters(source: str, where: str) -> dict:
 
 def discover(root: Path) -> list[ChapterSource]:
     """The chapter notebooks listed in _toc.yml, in book order."""
-    return [read(root / f"{entry}.md") for entry in toc_entries(root) if is_notebook(root / f"{entry}.md")]
+    cache = root / "_build" / "cache"
+    return [read(root / f"{entry}.md", cache) for entry in toc_entries(root) if is_notebook(root / f"{entry}.md")]
 
 
 def toc_entries(root: Path) -> list[str]:

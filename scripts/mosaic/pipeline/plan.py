@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,13 +44,13 @@ def module_file(scripts: Path, dotted: str) -> Path | None:
     return None
 
 
-def _imports(path: Path, dotted: str) -> set[str]:
-    """Dotted names a module imports from the mosaic package (relative imports resolved)."""
-    package = dotted if path.name == "__init__.py" else dotted.rpartition(".")[0]
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+def _parse_imports(source: bytes, package: str) -> tuple[list[str], list[str]]:
+    """(mosaic modules, other modules) a module's source imports; relative imports resolved against `package`."""
+    mosaic, other = set(), set()
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.split(".")[0] == "mosaic"}
+            for a in node.names:
+                (mosaic if a.name.split(".")[0] == "mosaic" else other).add(a.name)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
@@ -58,10 +59,69 @@ def _imports(path: Path, dotted: str) -> set[str]:
             else:
                 module = node.module or ""
             if module.split(".")[0] != "mosaic":
+                if module and module != "__future__":
+                    other.add(module)
                 continue
-            found.add(module)
-            found |= {f"{module}.{a.name}" for a in node.names}
-    return found
+            mosaic.add(module)
+            mosaic |= {f"{module}.{a.name}" for a in node.names}
+    return sorted(mosaic), sorted(other)
+
+
+class ImportMemo:
+    """Each module's imports, keyed by its name and the digest of its source, kept in _build/cache/imports.json.
+
+    Planning reads the imports of every chapter-facing module for every chapter; parsing
+    them again on each build was most of a build with nothing to do.
+    """
+
+    def __init__(self):
+        self.known: dict[str, list[list[str]]] = {}
+        self.loaded_from: Path | None = None
+        self.changed = False
+
+    def load(self, cache: Path) -> None:
+        path = cache / "imports.json"
+        if self.loaded_from == path:
+            return
+        try:
+            self.known = json.loads(path.read_text())
+        except (OSError, ValueError):
+            self.known = {}
+        self.loaded_from, self.changed = path, False
+
+    def save(self) -> None:
+        if self.changed and self.loaded_from is not None:
+            try:
+                self.loaded_from.parent.mkdir(parents=True, exist_ok=True)
+                tmp = self.loaded_from.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(self.known))
+                os.replace(tmp, self.loaded_from)
+            except OSError:  # only a shortcut is lost
+                pass
+            self.changed = False
+
+    def imports(self, path: Path, dotted: str) -> tuple[list[str], list[str]]:
+        source = path.read_bytes()
+        package = dotted if path.name == "__init__.py" else dotted.rpartition(".")[0]
+        key = digest(package.encode() + b"\0" + source)
+        if key not in self.known:
+            self.known[key] = list(_parse_imports(source, package))
+            self.changed = True
+        mosaic, other = self.known[key]
+        return mosaic, other
+
+
+MEMO = ImportMemo()
+
+
+def _imports(path: Path, dotted: str) -> set[str]:
+    """Dotted names a module imports from the mosaic package (relative imports resolved)."""
+    return set(MEMO.imports(path, dotted)[0])
+
+
+def third_party(modules: dict[str, Path]) -> list[str]:
+    """The modules outside the project that these modules (name -> file) import."""
+    return sorted({m for name, path in modules.items() for m in MEMO.imports(path, name)[1]})
 
 
 def code_closure(scripts: Path, roots) -> dict[str, Path]:
@@ -205,6 +265,7 @@ def make_step(root: Path, chapter: ChapterSource, params: dict, validated: Valid
 
 def make_plan(root: Path, chapters: list[ChapterSource], params: dict[str, dict], validated: Validated,
               executed: Path, cache: Path, force: bool = False) -> list[Step]:
+    MEMO.load(cache)
     steps: list[Step] = []
     stale: set[str] = set()
     for ch in order(chapters):
@@ -212,6 +273,7 @@ def make_plan(root: Path, chapters: list[ChapterSource], params: dict[str, dict]
         if step.stale or step.waits_for:
             stale.add(ch.name)
         steps.append(step)
+    MEMO.save()
     return steps
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -152,8 +153,16 @@ def publish(root: Path, rendered: Path, build: Path, editions: list[Edition], le
     return site
 
 
+TRASH = "trash"  # old site folders, moved out of _build/sites/ at the switch and removed in the background
+
+
 def switch(build: Path, site: Path) -> None:
-    """Point _build/html at `site` in one rename, then remove every other site folder."""
+    """Point _build/html at `site` in one rename, then move every other site folder out of the way.
+
+    Removing an old site (a few hundred files and folders) took longer than building a page
+    after a one-row change; it is renamed into _build/trash/ at once, and the next build
+    that has work to do removes it in the background (`empty_trash`) while its chapters run.
+    """
     sites = site.parent
     link = build / "html"
     if link.exists() and not link.is_symlink():  # a site from before links existed
@@ -163,6 +172,22 @@ def switch(build: Path, site: Path) -> None:
         tmp.unlink()
     os.symlink(site.relative_to(build), tmp)
     os.replace(tmp, link)
+    trash = build / TRASH
     for old in sites.iterdir():
         if old != site:
-            shutil.rmtree(old, ignore_errors=True)
+            try:
+                trash.mkdir(exist_ok=True)
+                old.rename(trash / f"{old.name}-{time.time_ns()}")
+            except OSError:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def empty_trash(build: Path) -> threading.Thread | None:
+    """Remove _build/trash/ in a background thread (old sites; nothing there is read again)."""
+    trash = build / TRASH
+    if not trash.exists():
+        return None
+    t = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True},
+                         name="empty-trash", daemon=True)
+    t.start()
+    return t

@@ -2,25 +2,37 @@
 
 jupyter-book runs with execution off: the notebooks it reads were executed by the
 pipeline, so rendering only turns them into pages. Warnings are errors.
+
+jupyter-book is driven through its Python API and Sphinx's application API (`Renderer`),
+in a thread of the build: Sphinx is set up (imports, extensions, theme, the saved
+environment) while the chapters execute, and builds once they are staged. This is
+what `jupyter-book build` does in a process of its own, less that process's start and
+teardown. `render_command` runs that command, as builds did before; the reference build
+(`--reference`) uses it to check that both give the same pages.
 """
 from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import math
+import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
+from importlib import metadata
 from pathlib import Path
 
 from .chapters import ChapterSource, is_notebook, toc_entries
 from .edition import LICENCE
 
-BUNDLE = "_static/vendor/vega-bundle.js"  # staged as vega-bundle.<content hash>.js: see bundle_path
+BUNDLE = "_static/vendor/vega-bundle.js"  # staged as vega-bundle.<content hash>.js: see staged_bundle_path
 
 
-def bundle_path(data: bytes) -> str:
+def staged_bundle_path(data: bytes) -> str:
     """Where the bundle is staged: named by its content, so a browser caches it once and a new bundle gets a
     new name (pipeline/sphinx_assets.py puts it on the pages that draw a chart; the archive keeps the name)."""
     return BUNDLE.replace(".js", f".{hashlib.sha256(data).hexdigest()[:16]}.js")
@@ -36,20 +48,48 @@ def skeleton_files(root: Path) -> list[Path]:
     return files
 
 
-def vega_bundle(cache: Path) -> bytes:
-    """The vega, vega-lite and vega-embed bundle matching Altair's Vega-Lite version, cached."""
+def bundle_path(cache: Path) -> Path:
+    """Where the vega bundle is cached, named by the installed versions of altair and vl-convert-python,
+    read from their package metadata: importing altair only to name it cost a fifth of a second."""
+    installed = f"altair-{metadata.version('altair')}-vl-convert-{metadata.version('vl-convert-python')}"
+    return cache / f"vega-bundle-{installed}-wrapped.js"
+
+
+def write_bundle(path: Path) -> None:
+    """Make the vega, vega-lite and vega-embed bundle matching Altair's Vega-Lite version."""
     import altair as alt
     import vl_convert
 
     version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
-    path = cache / f"vega-bundle-{version}-{vl_convert.__version__}-wrapped.js"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    # Wrapped in a function so that the bundle's top-level names (`_`, `t`, ...) do not
+    # collide with Sphinx's own globals; it still sets window.vegaEmbed and friends.
+    tmp.write_text("(function () {\n" + vl_convert.javascript_bundle(vl_version=version) + "\n})();\n")
+    os.replace(tmp, path)
+
+
+def start_bundle(cache: Path) -> subprocess.Popen | None:
+    """Make the bundle in a process of its own when it is not cached (a clean build): some seconds of work
+    that then overlap the chapters' instead of following them. `vega_bundle` waits for it."""
+    path = bundle_path(cache)
+    if path.exists():
+        return None
+    code = "import sys; from pathlib import Path; from mosaic.pipeline.render import write_bundle; " \
+           "write_bundle(Path(sys.argv[1]))"
+    scripts = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(scripts), os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-c", code, str(path)], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def vega_bundle(cache: Path, job: subprocess.Popen | None = None) -> bytes:
+    """The vega bundle, cached: made here, or by `job` (from `start_bundle`) if one is under way."""
+    path = bundle_path(cache)
+    if job is not None:
+        job.communicate()  # its error, if any, is met again below
     if not path.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        # Wrapped in a function so that the bundle's top-level names (`_`, `t`, ...) do not
-        # collide with Sphinx's own globals; it still sets window.vegaEmbed and friends.
-        tmp.write_text("(function () {\n" + vl_convert.javascript_bundle(vl_version=version) + "\n})();\n")
-        tmp.rename(path)
+        write_bundle(path)
     return path.read_bytes()
 
 
@@ -62,19 +102,33 @@ def _put(path: Path, data: bytes, written: set[Path]) -> None:
     path.write_bytes(data)
 
 
+def stage_skeleton(root: Path, stage_dir: Path, cache: Path, bundle: subprocess.Popen | None = None,
+                   early: bool = False) -> set[Path]:
+    """Lay out the book around the chapters: config, toc, plain pages, static files and the vega bundle.
+
+    `early` (before any chapter runs) lays out what Sphinx reads when it is set up, and leaves
+    the vega bundle, which only the finished build copies, to `stage`.
+    """
+    written: set[Path] = set()
+    for f in skeleton_files(root):
+        _put(stage_dir / f.relative_to(root), f.read_bytes(), written)
+    if not early:
+        data = vega_bundle(cache, bundle)
+        _put(stage_dir / staged_bundle_path(data), data, written)
+    # html_extra_path: Sphinx drops an entry that does not exist when it starts; figures.json comes later.
+    (stage_dir / "_extra").mkdir(parents=True, exist_ok=True)
+    return written
+
+
 def stage(root: Path, chapters: list[ChapterSource], executed: Path, stage_dir: Path, cache: Path,
-          editions=()) -> list[dict]:
+          editions=(), bundle: subprocess.Popen | None = None) -> list[dict]:
     """Lay out the book to render: skeleton, executed notebooks, chart data, figures.json, vega bundle.
 
     Each figure in figures.json carries its chapter's released version (null when the page
     is not a released version) and the start of its content hash, from `editions`.
     """
     by_name = {ed.name: ed for ed in editions}
-    written: set[Path] = set()
-    for f in skeleton_files(root):
-        _put(stage_dir / f.relative_to(root), f.read_bytes(), written)
-    bundle = vega_bundle(cache)
-    _put(stage_dir / bundle_path(bundle), bundle, written)
+    written = stage_skeleton(root, stage_dir, cache, bundle)
     figures = []
     first: dict[str, str] = {}
     for ch in chapters:
@@ -128,27 +182,174 @@ def remove_stale_pages(stage_dir: Path, html_dir: Path) -> None:
             page.unlink()
 
 
-def render(stage_dir: Path, out_dir: Path, echo=print) -> Path:
-    """Run jupyter-book on the staged book; warnings are errors. Returns the html folder."""
-    remove_stale_pages(stage_dir, out_dir / "_build" / "html")
-    # Sphinx 7.4 neither overwrites a static file it copied before nor copies at all when no page changed:
-    # put edited static files (html_static_path is _static) in place ourselves.
+def put_static(stage_dir: Path, out_dir: Path) -> None:
+    """Sphinx 7.4 neither overwrites a static file it copied before nor copies at all when no page changed:
+    put edited static files (html_static_path is _static) in place ourselves."""
     built = out_dir / "_build" / "html" / "_static"
     for source in (stage_dir / "_static").rglob("*"):
         copy = built / source.relative_to(stage_dir / "_static")
         if source.is_file() and built.is_dir() and (not copy.is_file() or copy.read_bytes() != source.read_bytes()):
             copy.parent.mkdir(parents=True, exist_ok=True)
             copy.write_bytes(source.read_bytes())
+
+
+def failed(code, lines: list[str]) -> "RenderError":
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", ln) for ln in lines]  # Sphinx colours its warnings
+    found = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln] or lines[-30:]
+    return RenderError(f"jupyter-book build failed (exit {code}):\n" + "\n".join(found[:40]))
+
+
+def render_command(stage_dir: Path, out_dir: Path, echo=print) -> Path:
+    """Run the jupyter-book command on the staged book (the reference path); warnings are errors."""
+    remove_stale_pages(stage_dir, out_dir / "_build" / "html")
+    put_static(stage_dir, out_dir)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage_dir), "--path-output", str(out_dir), "--builder", "html",
            "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
-        lines = (proc.stderr + proc.stdout).splitlines()
-        found = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln] or lines[-30:]
-        raise RenderError(f"jupyter-book build failed (exit {proc.returncode}):\n" + "\n".join(found[:40]))
+        raise failed(proc.returncode, (proc.stderr + proc.stdout).splitlines())
     complete_redirect(out_dir / "_build" / "html")
     return out_dir / "_build" / "html"
+
+
+INCOMPLETE = "render-incomplete"  # beside the output while Sphinx writes; a build stopped midway leaves it
+
+
+def sphinx_config(stage_dir: Path) -> tuple[dict, dict, list[str]]:
+    """What `jupyter-book build STAGE --nitpick` hands Sphinx: its configuration, jupyter-book's extras, any
+    _config.yml validation message (the command prints those; here they join a failure's message)."""
+    from jupyter_book.config import get_final_config, validate_yaml
+
+    import yaml
+
+    user = stage_dir / "_config.yml"
+    notes: list[str] = []
+    validate_yaml(yaml.safe_load(user.read_text(encoding="utf-8")) or {}, print_func=notes.append)
+    cli = {"external_toc_path": (stage_dir / "_toc.yml").as_posix(), "latex_individualpages": False,
+           "nitpicky": True}
+    config, meta = get_final_config(user_yaml=user, cli_config=cli, sourcedir=stage_dir, validate=False,
+                                    use_external_toc=True)
+    return config, meta, notes
+
+
+def templates_cache(app, folder: Path) -> None:
+    """Keep the theme's compiled page templates between builds (jinja's bytecode cache, keyed by each
+    template's source): a fresh process compiled them all again before writing its first page."""
+    from jinja2 import FileSystemBytecodeCache
+
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and getattr(templates, "environment", None) is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        templates.environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
+def warm_selectors() -> None:
+    """Compile soupsieve's CSS grammar now, while chapters run: the theme selects parts of each page's
+    table of contents with BeautifulSoup, and the first selector a process compiles builds the grammar's
+    regular expressions, a quarter of the time Sphinx then spends writing one changed page."""
+    try:
+        import soupsieve
+    except ImportError:  # a theme without it
+        return
+    soupsieve.compile("li.toctree-l1.current > details:not(.x), ul[class~=nav] p.caption ~ a")
+
+
+class Renderer:
+    """jupyter-book's Sphinx for one staged book, set up in a thread while chapters execute.
+
+    `prepare()` starts the set-up once the skeleton is staged (Sphinx reads _config.yml,
+    _toc.yml and the saved environment when it starts); `build()` builds once the chapters
+    are staged and returns the html folder. One Sphinx application builds once, as one
+    `jupyter-book build` does: `prepare()` again sets up the next (the live mode does so
+    right after each build, so that the next change finds Sphinx ready).
+    """
+
+    def __init__(self, stage_dir: Path, out_dir: Path):
+        self.stage_dir = stage_dir
+        self.out_dir = out_dir
+        self._job: dict | None = None
+
+    def _inputs(self) -> bytes:
+        """What a prepared application has read: config and toc (pages and static files are read when it builds)."""
+        return b"".join((self.stage_dir / n).read_bytes() for n in ("_config.yml", "_toc.yml"))
+
+    def prepare(self, after: threading.Event | None = None) -> None:
+        """Start setting Sphinx up in a thread; with `after`, once that is set (what the chapters need first)."""
+        if self._job is not None and self._job["inputs"] == self._inputs() and not self._job["go"].is_set():
+            return
+        # An application set up for another config must be gone first: each holds docutils' global
+        # registries patched (docutils_namespace) until its thread ends.
+        self.discard(wait=True)
+        job = {"inputs": self._inputs(), "go": threading.Event(), "done": threading.Event(), "build": True,
+               "error": None, "status": 0, "warnings": io.StringIO(), "notes": [], "after": after}
+        job["thread"] = threading.Thread(target=self._run, args=(job,), name="sphinx", daemon=True)
+        self._job = job
+        job["thread"].start()
+
+    def _run(self, job: dict) -> None:
+        try:
+            if job["after"] is not None:
+                job["after"].wait(10)
+            from jupyter_book.pdf import update_latex_documents
+            from sphinx.application import Sphinx
+            from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+            config, meta, job["notes"] = sphinx_config(self.stage_dir)
+            html = self.out_dir / "_build" / "html"
+            marker = self.out_dir / INCOMPLETE
+            if marker.exists():
+                # A build stopped while writing leaves pages its saved environment thinks current: render
+                # everything again, from nothing, as a clean build does.
+                shutil.rmtree(html.parent, ignore_errors=True)
+            # As jupyter_book.sphinx.build_sphinx does for `jupyter-book build`.
+            with patch_docutils(None), docutils_namespace():
+                app = Sphinx(srcdir=self.stage_dir, confdir=None, outdir=html, doctreedir=html.parent / ".doctrees",
+                             buildername="html", confoverrides=config, status=None, warning=job["warnings"],
+                             freshenv=False, warningiserror=True, tags=None, verbosity=0, parallel=1,
+                             keep_going=True)
+                app.config.latex_documents = update_latex_documents(app.config.latex_documents,
+                                                                    meta["latex_doc_overrides"])
+                templates_cache(app, self.out_dir / "jinja")
+                warm_selectors()
+                job["go"].wait()
+                if not job["build"]:
+                    return
+                marker.touch()
+                app.build(False, [])
+                marker.unlink()  # finished, with or without warnings: every page it meant to write is whole
+                job["status"] = app.statuscode
+        except BaseException as exc:  # reported by build()
+            job["error"] = exc
+        finally:
+            job["done"].set()
+
+    def build(self) -> Path:
+        """Build the staged book with the prepared Sphinx; warnings are errors. Returns the html folder."""
+        self.prepare()  # a no-op when prepared for this config and toc
+        job, self._job = self._job, None
+        remove_stale_pages(self.stage_dir, self.out_dir / "_build" / "html")
+        put_static(self.stage_dir, self.out_dir)
+        job["go"].set()
+        while not job["done"].wait(0.5):  # waiting in short steps, so that Ctrl-C is heard at once
+            pass
+        lines = job["notes"] + job["warnings"].getvalue().splitlines()
+        if job["error"] is not None:
+            exc = job["error"]
+            raise failed(1, lines + [f"{type(exc).__name__}: {exc}"]) from exc
+        if job["status"]:
+            raise failed(job["status"], lines)
+        complete_redirect(self.out_dir / "_build" / "html")
+        return self.out_dir / "_build" / "html"
+
+    def discard(self, wait: bool = False) -> None:
+        """Let a prepared application go unused (with `wait`, until its thread has ended)."""
+        job, self._job = self._job, None
+        if job is not None and not job["go"].is_set():
+            job["build"] = False
+            job["go"].set()
+            if wait:
+                job["thread"].join()
 
 
 REDIRECT = re.compile(r'^<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*$')

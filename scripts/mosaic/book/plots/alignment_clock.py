@@ -18,7 +18,7 @@ from ...analyses.alignment_clock import BEYOND
 from ...analyses.figures import Headline
 from ...analyses.trends import DAYS_PER_MONTH
 from .. import palette
-from ..charts import Chart, wrap
+from ..charts import Chart, wrap, wrap_expr
 
 # Slider ranges: wide enough to explore, and always wide enough to hold the chapter's own values.
 P_RANGE = (0.99, 0.99999)
@@ -71,11 +71,6 @@ def months(n: str) -> str:
 def percent(x: str) -> str:
     """A share as the analysis's percent() writes it, as Vega computes it: 0.999 -> '99.9%', 0.05 -> '5%'."""
     return f"format({x}, '.4~%')"
-
-
-def lines(text: str, chars: str) -> str:
-    """A Vega expression giving `text` (an expression) as lines of at most `chars` (an expression) characters."""
-    return f"split(trim(replace({text}, regexp('(.{{1,' + {chars} + '}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n')"
 
 
 def clock(h: Headline) -> Chart:
@@ -137,7 +132,7 @@ def clock(h: Headline) -> Chart:
               "format(pow(T, 1 / H), '.4%')")
     readout = one.mark_text(align="left", baseline="bottom", x=12, y={"expr": "height - 8"}, fontSize=12,
                             lineHeight=15, color=palette.THRESHOLD,
-                            text={"expr": lines(needed, "max(16, floor((width - 24) / 7))")})
+                            text={"expr": wrap_expr(needed, "max(16, floor((width - 24) / 7))")})
     data = {"alignment-clock": h.tables["clock"], "alignment-clock-settings": h.tables["clock_settings"]}
     return Chart(
         alt.layer(curve, hover, rule, crossing, readout).properties(height=340),
@@ -274,7 +269,7 @@ def forecasts(h: Headline) -> Chart:
                 scale=alt.Scale(zero=False, nice=False, padding=20), axis=alt.Axis(format="d", tickMinStep=1)),
         # Each name whole, in lines (labelLimit 0: no label is cut short).
         y=alt.Y("who:N", title=None, sort=alt.EncodingSortField("target_year", order="ascending"),
-                axis=alt.Axis(labelExpr=lines("datum.label", LABEL_CHARS), labelLimit=0,
+                axis=alt.Axis(labelExpr=wrap_expr("datum.label", LABEL_CHARS), labelLimit=0,
                               labelFontSize=LABEL_SIZE, labelLineHeight=LABEL_LINE)),
         color=alt.Color("value_type:N", title="Kind",
                         scale=alt.Scale(domain=kinds, range=palette.CATEGORY[:len(kinds)])),

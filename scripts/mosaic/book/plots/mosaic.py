@@ -7,11 +7,12 @@ import pandas as pd
 from ...analyses.figures import Headline
 from .. import palette
 from ...analyses.strands import CLIP
-from ..charts import Chart
+from ..charts import Chart, wrap_expr
 
 LOG = alt.Scale(type="log")
 AXIS_SWITCH = "axis_mode"  # the chart parameter that switches the horizontal axis
 ERA_COLOURS = [palette.SKY, palette.ORANGE, palette.GREEN]
+RANGE_LABEL_CHARS = 16  # a benchmark's name, in lines of this many characters: whole on a phone too
 
 
 def _strand_colours(info: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -248,7 +249,7 @@ def ranges(h: Headline) -> Chart:
     chart = alt.layer(
         base.mark_rule(strokeWidth=8, color=palette.FIT, opacity=0.6).encode(
             y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("horizon_low_minutes"),
-                    axis=alt.Axis(labelLimit=120)),
+                    axis=alt.Axis(labelExpr=wrap_expr("datum.label", str(RANGE_LABEL_CHARS)), labelLimit=0)),
             x=alt.X("horizon_low_minutes:Q", scale=LOG, title="Equivalent horizon (min, log)"),
             x2="horizon_high_minutes:Q",
             tooltip=[alt.Tooltip("label:N", title="Benchmark"),

@@ -1,0 +1,424 @@
+"""Warm kernels: started before a chapter needs one, imports made, killed once it is done.
+
+A chapter used to pay three fixed costs of its own: a kernel start (jupyter_client's
+`wait_for_ready` ends with a fixed 0.2 s wait for stray IOPub messages), the imports of
+pandas, altair and the book's runtime in its first cell, and a graceful shutdown (an interrupt, a
+shutdown request and up to a second of waiting). Here a `Kernel` is started in a thread
+of its own as soon as the build knows a chapter will run, or ahead of time by the live
+mode. It answers `kernel_info` (IOPub checked by waiting for the reply's own `idle`
+status, not for a fixed time), then makes the imports the chapters' code makes, silently
+(`silent=True, store_history=False`: nothing enters the kernel's namespace, history or
+execution count, so the chapter's first cell is still `[1]`). A chapter then runs in it
+through papermill, with the engine registered below, and the kernel is killed: every
+chapter still runs in a fresh interpreter, as it did with papermill's own engine.
+
+Everything goes through supported interfaces: jupyter_client's `AsyncKernelManager` and
+client, papermill's engine registry, and nbclient's `NotebookClient(km=...)`, whose
+`kc` attribute is set to the warm client so that nbclient neither starts nor stops it.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import queue
+import signal
+import threading
+import time
+from concurrent.futures import Future
+from pathlib import Path
+from queue import Empty
+from typing import Callable
+
+KERNEL_NAME = "python3"
+WARM_MODULES = "warm-modules.json"  # in _build/cache/: what the last build's kernels imported ahead
+INPUTS = ("data", "chapters", "scripts")
+ENGINE = "mosaic-warm"
+STARTS = 3  # a kernel that dies or never answers while starting is started again, up to this many times
+START_SECONDS = 30  # a kernel answers within a second or two here
+
+
+class KernelStartError(RuntimeError):
+    pass
+
+
+def kernel_env(root: Path) -> dict:
+    """The kernel's environment: the project's scripts/ importable, no debugger noise."""
+    return {**os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "scripts"), os.environ.get("PYTHONPATH")])),
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
+def newer_than(root: Path, ns: int) -> bool:
+    """Whether any file under data/, chapters/, scripts/ or at the top of the project changed after `ns`."""
+    def walk(folder: str) -> bool:
+        try:
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    if e.is_dir(follow_symlinks=False):
+                        if e.name != "__pycache__" and walk(e.path):
+                            return True
+                    elif e.stat().st_mtime_ns > ns:
+                        return True
+        except OSError:
+            pass
+        return False
+
+    with os.scandir(root) as top:
+        if any(e.is_file() and e.stat().st_mtime_ns > ns for e in top):
+            return True
+    return any(walk(str(root / f)) for f in INPUTS)
+
+
+def early_pool(root: Path) -> "Pool | None":
+    """One kernel started before the build has validated and planned, when a file it is built from is newer
+    than the last published build: the plan then almost always has a chapter to run, which finds its kernel
+    started. This module imports nothing heavy, so `python -m mosaic build` calls this before importing the
+    rest of the pipeline. A build that turns out to have nothing to run kills the kernel."""
+    try:
+        if not newer_than(root, (root / "_build" / "state" / "site.json").stat().st_mtime_ns):
+            return None
+        modules = json.loads((root / "_build" / "cache" / WARM_MODULES).read_text())
+    except (OSError, ValueError):
+        return None
+    pool = Pool(root, root / "_build" / "kernels", modules)
+    pool.spare(1)
+    return pool
+
+
+def warmup_code(modules: list[str]) -> str:
+    """Import each module without binding a name; a module that fails is left to the chapter to report."""
+    return "\n".join(f"try:\n    __import__({m!r})\nexcept Exception:\n    pass" for m in modules) or "pass"
+
+
+class Kernel:
+    """One kernel with a thread of its own: start, warm up, run one job, be killed.
+
+    `submit(job)` hands it a function `job(kernel) -> result`, run in the kernel's thread
+    (whose event loop owns the kernel's sockets) once the kernel is ready; the returned
+    future has its result. The kernel is killed right after the job, off the caller's path.
+    """
+
+    _ids = itertools.count(1)
+
+    def __init__(self, folder: Path, env: dict, warmup: str, extra_arguments=(), failed: Exception | None = None):
+        self.id = next(self._ids)
+        self.folder = folder
+        self.log: Path | None = folder / f"kernel-{os.getpid()}-{self.id}.log"  # stderr, until a chapter takes it
+        self.env = env
+        self.warmup = warmup
+        self.extra_arguments = list(extra_arguments)
+        self.km = None
+        self.kc = None
+        self.process = None  # the kernel's Popen (jupyter_client's local provisioner's)
+        self.ready = threading.Event()
+        self.start_error: BaseException | None = failed
+        self._stopping = threading.Event()
+        self._jobs: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._main, name=f"kernel-{self.id}", daemon=True)
+        self._thread.start()
+
+    # -- called from other threads ------------------------------------------------------------
+    def submit(self, job: Callable[["Kernel"], object]) -> Future:
+        fut: Future = Future()
+        self._jobs.put((job, fut))
+        return fut
+
+    def stop(self) -> None:
+        """Kill the kernel now, from any thread (its own thread also cleans up when it can)."""
+        self._stopping.set()
+        self._jobs.put(None)
+        self._kill()
+
+    def _kill(self) -> None:
+        """SIGKILL the kernel's process group (jupyter_client starts each kernel in a session of its own),
+        only while its process has not been reaped: never a process id the system has given out again."""
+        proc = self.process
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                try:
+                    proc.kill()
+                except OSError:
+                    pass
+
+    def join(self, seconds: float) -> None:
+        if threading.current_thread() is not self._thread:
+            self._thread.join(seconds)
+
+    # -- the kernel's own thread -----------------------------------------------------------------
+    def _main(self) -> None:
+        run_sync = None
+        try:
+            from jupyter_core.utils import run_sync
+
+            if self.start_error is not None:
+                raise self.start_error
+            if self._stopping.is_set():
+                raise KernelStartError("the build stopped before the kernel started")
+            run_sync(self._start)()
+        except BaseException as exc:  # reported to whoever submits a job
+            self.start_error = exc
+        self.ready.set()
+        item = self._jobs.get()
+        try:
+            if item is not None:
+                job, fut = item
+                if fut.set_running_or_notify_cancel():
+                    try:
+                        if self.start_error is not None:
+                            raise self.start_error
+                        fut.set_result(job(self))
+                    except BaseException as exc:
+                        fut.set_exception(exc)
+        finally:
+            try:
+                if run_sync is not None:
+                    run_sync(self._stop)()
+            except Exception:
+                self._kill()
+
+    async def _start(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for attempt in range(STARTS):
+            self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+            log = open(self.log, "ab")
+            try:
+                await self.km.start_kernel(extra_arguments=self.extra_arguments, cwd=str(self.folder), env=self.env,
+                                           stderr=log, stdout=log)
+                self.process = getattr(self.km.provisioner, "process", None)
+                if self._stopping.is_set():  # stop() came while the process was being started
+                    raise KernelStartError("the build stopped while the kernel started")
+                self.kc = self.km.client()
+                self.kc.start_channels()
+                await self._until_ready(time.monotonic() + START_SECONDS)
+                await self.run_silently(self.warmup, wait=START_SECONDS)
+                self.kc.allow_stdin = False
+                return
+            except Exception as exc:
+                # A kernel that dies or never answers while starting (a port taken meanwhile, say) is
+                # not the chapter's fault: start it again, unless the build is stopping.
+                await self._stop()
+                if attempt == STARTS - 1 or self._stopping.is_set():
+                    raise KernelStartError(f"the kernel did not start ({exc})") from exc
+            finally:
+                log.close()
+
+    async def _until_ready(self, deadline: float) -> None:
+        """Until the kernel answers kernel_info on the shell channel and its IOPub messages reach us."""
+        kc, km = self.kc, self.km
+        while not self._stopping.is_set():
+            msg_id = kc.kernel_info()
+            replied = False
+            while time.monotonic() < deadline:
+                try:
+                    msg = await kc.get_shell_msg(timeout=0.5)
+                except Empty:
+                    break
+                if msg["parent_header"].get("msg_id") == msg_id:
+                    replied = True
+                    break
+            if replied and await self._idle(msg_id, 0.2):  # IOPub not connected yet: ask again
+                return
+            if not await km.is_alive():
+                raise KernelStartError("the kernel died before replying to kernel_info")
+            if time.monotonic() >= deadline:
+                raise KernelStartError(f"the kernel did not answer in {START_SECONDS} s")
+        raise KernelStartError("the build stopped while the kernel started")
+
+    async def _idle(self, msg_id: str, seconds: float) -> bool:
+        """Read IOPub until the kernel says it is idle after `msg_id`; False if that does not come in time."""
+        end = time.monotonic() + seconds
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                msg = await self.kc.get_iopub_msg(timeout=left)
+            except Empty:
+                return False
+            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle"):
+                return True
+
+    async def run_silently(self, code: str, wait: float) -> None:
+        """Run code that leaves no trace: no history, no execution count, no output in any notebook."""
+        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        end = time.monotonic() + wait
+        while time.monotonic() < end:
+            try:
+                msg = await self.kc.get_shell_msg(timeout=max(0.01, end - time.monotonic()))
+            except Empty:
+                break
+            if msg["parent_header"].get("msg_id") == msg_id:
+                await self._idle(msg_id, max(0.01, end - time.monotonic()))
+                return
+        raise KernelStartError(f"the kernel did not finish setting up in {wait:g} s")
+
+    def chdir(self, folder: Path, wait: float) -> None:
+        """Make `folder` the kernel's working folder (papermill's `cwd`), from the kernel's thread."""
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.run_silently)(f"__import__('os').chdir({str(folder)!r})", wait)
+
+    async def _stop(self) -> None:
+        km, kc = self.km, self.kc
+        if kc is not None:
+            kc.stop_channels()
+        if km is not None and km.has_kernel:
+            # now=True: killed at once, without the shutdown request and the wait for it.
+            await km.shutdown_kernel(now=True)
+        elif km is not None:
+            await km.cleanup_resources()
+        self.km = self.kc = None
+        try:
+            if self.log is not None and self.log.stat().st_size == 0:  # a kernel that had nothing to say
+                self.log.unlink()
+        except OSError:
+            pass
+
+
+class Pool:
+    """Warm kernels for a build (or for the live mode, between builds).
+
+    `take()` returns a kernel already starting or ready, and `spare(n)` keeps n more
+    starting in the background. Every kernel the pool started is killed by `close()`.
+
+    What starting a kernel and running a chapter import on this side (jupyter_client, then
+    papermill, nbclient, jupytext) is imported by the thread that calls `spare`, `take` and
+    `import_for_running`, the build's own, never by a kernel's thread: two threads importing
+    the same packages at once can deadlock, and Python then hands one of them a
+    half-initialised module. Kernel threads import nothing once started; Sphinx is set up
+    once `imported` is set.
+    """
+
+    def __init__(self, root: Path, folder: Path, modules: list[str]):
+        self.imported = threading.Event()
+        self._can_start = False
+        self.root = root
+        self.folder = folder
+        self.env = kernel_env(root)
+        self.warmup = warmup_code(modules)
+        # nbclient's default for the kernels it starts: no history file shared between kernels.
+        self.extra_arguments = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
+        self._spares: list[Kernel] = []
+        self._all: list[Kernel] = []
+        self._lock = threading.Lock()
+        self.closed = False
+
+    def _new(self) -> Kernel:
+        failed = None
+        if not self._can_start:
+            try:
+                import_for_start()
+                self._can_start = True
+            except Exception as exc:  # the chapter that takes this kernel reports it
+                failed = KernelStartError(f"cannot start a kernel: {exc!r}")
+        k = Kernel(self.folder, self.env, self.warmup, self.extra_arguments, failed)
+        self._all.append(k)
+        return k
+
+    def import_for_running(self) -> None:
+        """Import what preparing and running a chapter needs (while the first kernels start)."""
+        if not self.imported.is_set():
+            try:
+                import_for_running()
+            finally:
+                self.imported.set()
+
+    def spare(self, n: int) -> None:
+        """Have n kernels starting or ready that no chapter has taken yet."""
+        with self._lock:
+            if self.closed:
+                return
+            self._spares = [k for k in self._spares if k.start_error is None]
+            while len(self._spares) < n:
+                self._spares.append(self._new())
+
+    def take(self) -> Kernel:
+        with self._lock:
+            ready = [k for k in self._spares if k.ready.is_set() and k.start_error is None]
+            k = (ready or self._spares or [None])[0]
+            if k is None:
+                k = self._new()
+            else:
+                self._spares.remove(k)
+            return k
+
+    def close(self, wait: float = 2.0) -> None:
+        """Kill every kernel at once, then give their threads a moment to remove their connection files."""
+        with self._lock:
+            self.closed = True
+            kernels, self._all, self._spares = self._all, [], []
+        for k in kernels:
+            k.stop()
+        end = time.monotonic() + wait
+        for k in kernels:
+            k.join(max(0.0, end - time.monotonic()))
+
+
+def import_for_start() -> None:
+    """What starting a kernel imports (jupyter_client, and the kernel spec lookup's IPython and ipykernel)."""
+    import IPython.paths  # noqa: F401
+    import ipykernel.kernelspec  # noqa: F401
+    import jupyter_client  # noqa: F401
+    import jupyter_client.manager  # noqa: F401
+    import jupyter_core.utils  # noqa: F401
+    import psutil  # noqa: F401
+
+
+def import_for_running() -> None:
+    """What preparing and running a chapter imports: jupytext, nbformat, papermill and its nbclient engine."""
+    import encodings.unicode_escape  # noqa: F401  (jupytext reading a notebook)
+    import jupytext  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
+    import papermill.translators  # noqa: F401
+
+    register_engine()
+
+
+_registering = threading.Lock()
+_registered: list[bool] = []
+
+
+def register_engine() -> None:
+    """papermill's engine `mosaic-warm`: papermill's own nbclient engine, in a kernel already running."""
+    with _registering:
+        if not _registered:
+            _register_engine()
+            _registered.append(True)
+
+
+def _register_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                     start_timeout=60, execution_timeout=None, kernel: Kernel | None = None,
+                                     **kwargs):
+            # As NBClientEngine.execute_managed_notebook, with the kernel manager and client of `kernel`.
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client = PapermillNotebookClient(nb_man, km=kernel.km, **final_kwargs)
+            client.kc = kernel.kc  # nbclient starts no client and, not owning the manager, stops nothing
+            return client.execute()
+
+    papermill_engines.register(ENGINE, WarmKernelEngine)

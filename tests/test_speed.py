@@ -1,0 +1,190 @@
+"""The fast build publishes what the build before it published, and runs chapters as it did.
+
+Chapters run in warm kernels (started ahead, imports made) and jupyter-book renders in the
+build's own process; `--reference` runs each chapter in a kernel papermill starts for it and
+renders with the jupyter-book command, as builds did before. These tests hold the fast path
+to the reference: the same bytes in every published file, the same notebook semantics (a
+fresh interpreter per chapter, papermill's hidden parameters cell, execution counts from 1),
+nothing left running. How fast it is, `make bench` measures; no test here is timed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_build
+from mosaic.pipeline import chapters as chapter_sources
+from mosaic.pipeline.bench import add_row
+from mosaic.pipeline.project import copy_project
+from test_input import processes_in, wait_until_gone
+
+
+def published(root: Path) -> dict[str, bytes]:
+    """Every file of the published site, by path."""
+    site = (root / "_build" / "html").resolve()
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted({p for p in a.keys() | b.keys() if a.get(p) != b.get(p)})
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    """The project built the way builds ran before warm kernels: papermill's own kernels, the jupyter-book command."""
+    root = copy_project(ROOT, tmp_path_factory.mktemp("reference") / "book")
+    proc = run_build(root, "--reference")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root
+
+
+def test_every_published_file_is_byte_identical_to_the_reference_build(built, reference):
+    fast, ref = published(built), published(reference)
+    assert any(p.startswith("chapters/") and p.endswith(".html") for p in fast)
+    assert differences(fast, ref) == []
+
+
+def test_after_one_new_row_both_builds_publish_the_same_bytes(built_copy, reference, tmp_path):
+    # The incremental path: one chapter in a warm kernel, the other pages left to Sphinx's saved environment.
+    ref = tmp_path / "reference"
+    shutil.copytree(reference, ref, symlinks=True)
+    for root in (built_copy, ref):
+        add_row(root, 7)
+    fast_proc, ref_proc = run_build(built_copy), run_build(ref, "--reference")
+    assert fast_proc.returncode == 0, fast_proc.stderr
+    assert ref_proc.returncode == 0, ref_proc.stderr
+    first = re.compile(r"\[1/\d+\] coding: done")  # then the chapters that read coding, if what it published changed
+    assert first.search(fast_proc.stdout) and first.search(ref_proc.stdout)
+    page = (built_copy / "_build" / "html" / "chapters" / "coding.html").read_text()
+    assert "90.7% (Benchmark model 7 + Epoch AI scaffold)" in page  # the page did change
+    assert differences(published(built_copy), published(ref)) == []
+
+
+PROBE = """```{code-cell} ipython3
+import os
+print("probe", os.getpid(), os.getcwd(), sorted(k for k in globals() if not k.startswith("_")))
+```
+
+"""
+
+
+def probe(root: Path, chapter: str) -> None:
+    """A cell right after the chapter's parameters cell that prints its process, folder and namespace."""
+    md = root / "chapters" / f"{chapter}.md"
+    text = md.read_text()
+    at = text.index("```{code-cell}", text.index(":tags: [parameters]"))
+    md.write_text(text[:at] + PROBE + text[at:])
+
+
+def probed(root: Path, chapter: str) -> tuple[dict, list]:
+    nb = json.loads((root / "_build" / "executed" / chapter / "notebook.ipynb").read_text())
+    cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    out = next(c for c in cells if "".join(c["source"]).startswith("import os\nprint(\"probe\""))
+    return out, cells
+
+
+def test_each_chapter_runs_in_a_fresh_kernel_of_its_own_in_its_folder(built_copy):
+    for chapter in ("kernels", "economy"):
+        probe(built_copy, chapter)
+    proc = run_build(built_copy)
+    assert proc.returncode == 0, proc.stderr
+    seen = {}
+    for chapter in ("kernels", "economy"):
+        cell, cells = probed(built_copy, chapter)
+        _, pid, cwd, names = "".join(cell["outputs"][0]["text"]).strip().split(" ", 3)
+        seen[chapter] = pid
+        # papermill's cwd: the chapter's own build folder (renamed into place once it succeeded)
+        assert cwd == str(built_copy / "_build" / "executed" / f"{chapter}.partial")
+        # A fresh namespace: the parameters, papermill's injected values and IPython's own names; nothing
+        # the kernel imported before the chapter started is bound to a name.
+        params = set(chapter_sources.read(built_copy / "chapters" / f"{chapter}.md").defaults)
+        assert set(eval(names)) == params | {"In", "Out", "exit", "get_ipython", "open", "os", "quit"}
+        # Execution counts start at 1 and follow the cells: what warmed the kernel left no trace.
+        counts = [c["execution_count"] for c in cells]
+        assert counts == list(range(1, len(cells) + 1))
+    assert seen["kernels"] != seen["economy"]
+    assert wait_until_gone(built_copy / "_build") == []
+
+
+def test_the_injected_parameters_are_tagged_and_hidden_as_papermill_does(built_copy):
+    proc = run_build(built_copy, "--param", "kernels.n_boot=300")
+    assert proc.returncode == 0, proc.stderr
+    variant = next((built_copy / "_build" / "variants").iterdir())
+    nb = json.loads((variant / "executed" / "kernels" / "notebook.ipynb").read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code[0]["metadata"]["tags"] == ["parameters", "remove-cell"]
+    assert code[1]["metadata"]["tags"] == ["injected-parameters", "remove-cell"]
+    assert "n_boot = 300" in "".join(code[1]["source"])
+    assert nb["metadata"]["papermill"]["parameters"]["n_boot"] == 300
+    page = (built_copy / "_build" / "html" / "chapters" / "kernels.html").read_text()
+    assert page.count("n_boot = 300") == 1  # stated once, in the edition line; the cell itself is not shown
+    assert "<code>n_boot = 300</code> (default 2000)" in page
+
+
+def test_a_build_with_nothing_to_do_loads_neither_notebooks_kernels_nor_sphinx(built_copy):
+    code = ("import sys\nfrom mosaic.__main__ import run\nassert run(['build']) == 0\n"
+            "print(sorted(m for m in ('jupytext', 'papermill', 'jupyter_client', 'sphinx', 'altair', 'nbformat') "
+            "if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(built_copy / "scripts")})
+    assert proc.returncode == 0, proc.stderr
+    assert "Nothing changed" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_chapter_discovery_keeps_what_it_read_until_the_notebook_changes(tmp_path):
+    root = copy_project(ROOT, tmp_path / "book")
+    first = chapter_sources.discover(root)
+    assert (root / "_build" / "cache" / "chapters.json").exists()
+    assert chapter_sources.discover(root) == first
+    md = root / "chapters" / "economy.md"
+    md.write_text(md.read_text().replace("  sources: [amdahl-1967, ", "  sources: [import-ai-455, amdahl-1967, ", 1))
+    economy = next(c for c in chapter_sources.discover(root) if c.name == "economy")
+    assert economy.extra_sources == ("import-ai-455", "amdahl-1967", "jones-w34779", "kremer-1993",
+                                     "gans-goldfarb-w34639")
+    assert economy == chapter_sources.read(md)  # the same as reading it afresh, without the cache
+
+
+def test_a_render_stopped_midway_is_redone_whole(built_copy):
+    # An interrupted Sphinx may leave a page half written that its saved environment thinks current.
+    render = built_copy / "_build" / "render"
+    page = render / "_build" / "html" / "chapters" / "economy.html"
+    whole = page.read_bytes()
+    shown = (built_copy / "_build" / "html" / "chapters" / "economy.html").read_bytes()
+    page.write_bytes(whole[: len(whole) // 2])
+    (render / "render-incomplete").touch()
+    add_row(built_copy, 3)  # something to build; the economy chapter does not read it
+    proc = run_build(built_copy)
+    assert proc.returncode == 0, proc.stderr
+    assert "economy: up to date" in proc.stdout
+    assert page.read_bytes() == whole
+    assert (built_copy / "_build" / "html" / "chapters" / "economy.html").read_bytes() == shown
+    assert not (render / "render-incomplete").exists()
+
+
+def test_replaced_sites_do_not_pile_up(built_copy):
+    for n in range(3):
+        add_row(built_copy, n)
+        proc = run_build(built_copy)
+        assert proc.returncode == 0, proc.stderr
+    assert len(list((built_copy / "_build" / "sites").iterdir())) == 1
+    trash = built_copy / "_build" / "trash"
+    assert not trash.exists() or len(list(trash.iterdir())) <= 1  # the site the last build replaced, at most
+
+
+def test_no_kernel_outlives_a_failed_build(built_copy):
+    md = built_copy / "chapters" / "claims.md"
+    md.write_text(md.read_text().replace("## The evidence\n", "## The evidence\n\n```{code-cell} ipython3\n"
+                                         "raise RuntimeError('a deliberate failure')\n```\n", 1))
+    proc = run_build(built_copy)
+    assert proc.returncode == 1
+    assert "chapter 'claims' failed in cell" in proc.stderr
+    assert wait_until_gone(built_copy / "_build") == []
+    assert processes_in(built_copy) == []
