@@ -180,3 +180,12 @@ def test_parameter_values_are_typed(project):
     chapters = chapter_sources.discover(project)
     assert resolve(chapters, "2025-06-30", ["claims.as_of=latest"])["claims"]["as_of"] == "latest"
     assert resolve(chapters, "2025-06-30")["claims"]["as_of"] == "2025-06-30"
+
+
+def test_the_longest_chain_of_reading_is_counted_from_the_front_matter(two_chapters):
+    # Read by hand from the chapters' front matter: coding -> alignment_clock -> claims (or -> mosaic), three
+    # chapters one after another; the added chapter reads only kernels. The live mode keeps that many kernels warm.
+    assert plan.longest_chain(chapter_sources.discover(two_chapters)) == 3
+    md = two_chapters / "chapters" / "other.md"
+    md.write_text(md.read_text().replace("chapters: [kernels]", "chapters: [claims]"))  # now one link longer
+    assert plan.longest_chain(chapter_sources.discover(two_chapters)) == 4

@@ -346,7 +346,7 @@ def main(root: Path, runs: int = MIN_RUNS, only: str | None = None, before: str 
             timed_build(copy)
             print(archive_line(copy))
         return 0
-    full, one_row, noop, old = [], [], [], []
+    full, one_row, noop, old, ref = [], [], [], [], []
     ran_after_row: list[str] = []
     sizes: dict[str, int] = {}
     missing_before = None
@@ -359,6 +359,10 @@ def main(root: Path, runs: int = MIN_RUNS, only: str | None = None, before: str 
                 else:
                     s, _ = timed_build(tree)
                     old.append(s)
+            # Like with like: this very book built as builds were before (a process and a kernel per chapter,
+            # the jupyter-book command), beside the commit before, whose book had fewer chapters.
+            s, _ = timed_build(copy_project(root, Path(tmp) / "reference"), "--reference")
+            ref.append(s)
             copy = copy_project(root, Path(tmp) / "book")
             s, _ = timed_build(copy)
             full.append(s)
@@ -377,7 +381,7 @@ def main(root: Path, runs: int = MIN_RUNS, only: str | None = None, before: str 
             if i == runs - 1:
                 live = live_saves(copy, max(runs, MIN_RUNS))
                 archived = archive_line(copy)  # last: it leaves 100 synthetic versions in the copy's ledger
-        was = f", before {old[-1]:.1f} s" if old else ""
+        was = (f", before {old[-1]:.1f} s" if old else "") + f", reference {ref[-1]:.1f} s"
         print(f"run {i + 1}/{runs}: full {full[-1]:.1f} s{was}, one row {one_row[-1]:.1f} s, "
               f"nothing changed {noop[-1]:.2f} s", flush=True)
     med_full, med_row, med_noop, med_live = (statistics.median(x) for x in (full, one_row, noop, live))
@@ -392,6 +396,10 @@ def main(root: Path, runs: int = MIN_RUNS, only: str | None = None, before: str 
     else:
         print(f"clean full build            median {med_full:6.2f} s   (not compared with the build before: "
               f"{missing_before or 'no --before commit'})")
+    med_ref = statistics.median(ref)
+    print(f"                            median {med_full:6.2f} s   = {med_full / med_ref:.0%} of this book built the "
+          f"way builds were before (--reference: median {med_ref:.2f} s, same runs); budget {BUDGET_FULL:.0%}: "
+          f"{verdict(med_full <= BUDGET_FULL * med_ref)}")
     print(f"rebuild after one CSV row   median {med_row:6.2f} s   = {med_row / med_full:.0%} of the full build; "
           f"budget {BUDGET_ROW:.0%}: {verdict(med_row <= BUDGET_ROW * med_full)}; "
           f"executed: {', '.join(ran_after_row) or 'none'}")

@@ -58,8 +58,13 @@ class Warm:
         self.renderers: dict[Path, render.Renderer] = {}
         self.base: Path | None = None  # the workspace of the last build
         self.helpers: list = []  # processes a build started beside its kernels (the vega bundle's)
+        # A saved row re-executes its chapter and then those that read it, one after another, each in a
+        # fresh kernel: the live mode keeps as many warm as the last build executed, up to the longest chain.
+        self.last_executed: int | None = None  # none yet: as many as the longest chain
+        self.chain = 1
 
     def kernels(self, chapters, folder: Path) -> kernels.Pool:
+        self.chain = plan.longest_chain(chapters)
         if self.pool is None or self.pool.closed:
             modules = warm_modules(self.root, chapters)
             self.pool = kernels.Pool(self.root, folder, modules)
@@ -89,7 +94,7 @@ class Warm:
                 self.kernels(chapter_sources.discover(self.root), self.root / "_build" / "kernels")
             except chapter_sources.ChapterError:
                 return
-        self.pool.spare(self.workers)
+        self.pool.spare(max(self.workers, min(self.chain if self.last_executed is None else self.last_executed, self.chain)))
         self.pool.import_for_running()
         if self.base is not None and (self.base / "stage" / "_toc.yml").exists():
             self.renderer(self.base / "stage", self.base / "render").prepare(after=self.pool.imported)
@@ -255,6 +260,8 @@ def _build(root: Path, *, as_of, overrides, force, workers, echo, release, timeo
             raise BuildError("\n".join(r.error for r in failed) + "\nThe published site was left as it was.")
         if ran:
             echo(f"Executed {len(ran)} chapter(s) in {time.perf_counter() - t1:.1f} s.")
+            if warm is not None:
+                warm.last_executed = len(ran)
         return final
 
     final = run_stale(runner, steps, validated, t1)

@@ -225,6 +225,14 @@ def reasons(old: dict | None, new: dict) -> list[str]:
     return why
 
 
+def longest_chain(chapters: list[ChapterSource]) -> int:
+    """The most chapters one change can make run one after another: the longest path of reading."""
+    by_name, length = {c.name: c for c in chapters}, {}
+    for c in order(chapters):
+        length[c.name] = 1 + max((length[d] for d in c.depends_on if d in by_name), default=0)
+    return max(length.values(), default=0)
+
+
 def order(chapters: list[ChapterSource]) -> list[ChapterSource]:
     """Chapters with every chapter after those it reads (book order otherwise); a cycle is an error."""
     by_name = {c.name: c for c in chapters}
