@@ -373,7 +373,9 @@ def test_backtest_scores_from_the_forecast_ledger_weight_the_forms():
     assert h.text("forms_weight_finding") == (
         "The backtests give the piecewise form 100% of the weight, so the model's "
         "probabilities below are that form's alone, to the precision shown; the range in brackets after each is "
-        "what the forms give one at a time")
+        "what the forms give one at a time. That form takes its fitted break as known: its dates leave out the "
+        "doubt about when the break came, so probabilities that lean on it are surer than the data alone warrant, "
+        "and the range across forms is the better guide")
 
 
 def test_the_page_uses_the_forecasts_chapters_weights_and_says_how_sharp_they_are(latest):
@@ -388,6 +390,11 @@ def test_the_page_uses_the_forecasts_chapters_weights_and_says_how_sharp_they_ar
     assert latest.tables["forms"].p_first.str.len().min() > 0
     for y in (2027, 2028):
         assert "across growth forms" in latest.text(f"p_{y}_range") or "every growth form" in latest.text(f"p_{y}_range")
+    if top.form == "piecewise":  # what that form cannot see is said, and the first screen gives the range
+        assert "takes its fitted break as known" in latest.text("forms_weight_finding")
+    if latest.text("p_first_range").endswith("across growth forms"):
+        assert latest.text("lede_probabilities").endswith(
+            f"taken one at a time, give {latest.text('p_first_range').split(' across')[0]} for 2027")
 
 
 def test_an_unknown_growth_form_is_refused():

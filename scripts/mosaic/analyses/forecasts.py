@@ -456,7 +456,7 @@ def _ledger_figures(h: Headline, rows: pd.DataFrame, judged: pd.DataFrame, as_of
                                ("forecast_hits", "hit", "Forecasts resolved as hits"),
                                ("forecast_misses", "miss", "Forecasts resolved as misses")):
         k = int(counts.get(status, 0))
-        h.add(Figure(key, k, str(k), "forecasts", label, as_of=when if k else None))
+        h.add(Figure(key, k, str(k), "forecasts", label, as_of=when))  # a count of none is as of the ledger too
     public = n - book
     def are(k: int) -> str:
         return f"{k} {'is' if k == 1 else 'are'}"

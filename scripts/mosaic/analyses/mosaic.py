@@ -77,11 +77,10 @@ def as_of_of(f: dict | None) -> dt.date | None:
 
 # -- Words -----------------------------------------------------------------------------------
 def pct(p: float) -> str:
-    """A probability as a whole percentage; below 1% and above 99% say so rather than round to 0 or 100."""
-    if p <= 0:
-        return "0%"
-    if p >= 1:
-        return "100%"
+    """A probability as a whole percentage; below 1% and above 99% say so rather than round to 0 or 100.
+
+    Every probability here is a share of random draws: none drawn or all drawn is not certainty either way.
+    """
     if p < 0.01:
         return "under 1%"
     if p > 0.99:
@@ -700,6 +699,14 @@ def _model(h, frames, strands, params, ends, as_of):
     return result, forms, (weights, default_form)
 
 
+# What a growth form's dates cannot see, said wherever the model leans on that form.
+FORM_CAVEATS = {
+    "piecewise": ("That form takes its fitted break as known: its dates leave out the doubt about when the break "
+                  "came, so probabilities that lean on it are surer than the data alone warrant, and the range "
+                  "across forms is the better guide"),
+}
+
+
 def _weights_finding(h, weights, result, per_form, ends):
     """How sharp the backtest's weights are, and what that does to the model's probability."""
     if not weights or not per_form:
@@ -717,7 +724,8 @@ def _weights_finding(h, weights, result, per_form, ends):
                       if rest else "")
                    + (", so the model's probabilities below are that form's alone, to the precision shown; the "
                       "range in brackets after each is what the forms give one at a time" if same else
-                      "; the range in brackets after each probability below is what the forms give one at a time")))
+                      "; the range in brackets after each probability below is what the forms give one at a time")
+                   + (f". {FORM_CAVEATS[top]}" if top in FORM_CAVEATS else "")))
 
 
 def _clark(h, frames, years, as_of):
@@ -770,6 +778,9 @@ def _lede(h, years, newest_data, as_of):
         probs = (f"On this page's model, the chance that an AI system meets every threshold the book sets for "
                  f"building its own successor is {t('p_first')} by the end of {first} (Clark: {t('clark_first')}) "
                  f"and {t('p_last')} by the end of {last} (Clark: {t('clark_last')})")
+        if t("p_first_range").endswith("across growth forms"):  # the model leans on one form: say how far it moves
+            probs += (f"; the growth forms of the time horizon, taken one at a time, give "
+                      f"{t('p_first_range').removesuffix(' across growth forms')} for {first}")
     h.add(sentence("lede_counts", counts), sentence("lede_probabilities", probs))
     if newest_data is None:
         h.add(missing("mosaic_newest_data", "Newest result behind the mosaic", "date", as_of,
