@@ -189,3 +189,43 @@ def test_the_longest_chain_of_reading_is_counted_from_the_front_matter(two_chapt
     md = two_chapters / "chapters" / "other.md"
     md.write_text(md.read_text().replace("chapters: [kernels]", "chapters: [claims]"))  # now one link longer
     assert plan.longest_chain(chapter_sources.discover(two_chapters)) == 4
+
+
+def test_a_reader_runs_again_only_when_what_it_read_changed(two_chapters):
+    executed = two_chapters / "_build" / "executed"
+    (executed / "kernels" / "figures.json").write_text(json.dumps([{"key": "x", "value": 1}, {"key": "y", "value": 2}]))
+    # The reader's last run read one figure of the kernels chapter, and its state was recorded with that.
+    (executed / "other" / "reads.json").write_text(json.dumps({"kernels": ["figures#x"]}))
+    step = {s.chapter.name: s for s in current(two_chapters)}["other"]
+    (executed / "other" / "state.json").write_text(json.dumps({"parts": step.parts}))
+    assert not {s.chapter.name: s for s in current(two_chapters)}["other"].stale
+    # Another figure moves, and one is added: nothing the reader read.
+    (executed / "kernels" / "figures.json").write_text(
+        json.dumps([{"key": "x", "value": 1}, {"key": "y", "value": 3}, {"key": "z", "value": 4}]))
+    assert not {s.chapter.name: s for s in current(two_chapters)}["other"].stale
+    # The figure it read moves: it runs again, and says why.
+    (executed / "kernels" / "figures.json").write_text(json.dumps([{"key": "x", "value": 5}]))
+    again = {s.chapter.name: s for s in current(two_chapters)}["other"]
+    assert again.stale and again.reasons == ["chapter 'kernels' published new figures"]
+    # A reader whose analysis went through every table (null) counts everything its chapter published.
+    (executed / "other" / "reads.json").write_text(json.dumps({"kernels": None}))
+    (executed / "other" / "state.json").write_text(json.dumps({"parts": current(two_chapters)[-1].parts}))
+    (executed / "kernels" / "figures.json").write_text(json.dumps([{"key": "x", "value": 5}, {"key": "w"}]))
+    assert {s.chapter.name: s for s in current(two_chapters)}["other"].stale
+
+
+def test_frames_note_what_an_analysis_reads_of_other_chapters():
+    import pandas as pd
+
+    from mosaic.analyses.figures import Frames, published
+
+    figs = pd.DataFrame([{"key": "a", "value": 1.0}, {"key": "b", "value": 2.0}])
+    f = Frames({"claims": pd.DataFrame(), "up:figures": figs, "up:table": pd.DataFrame({"v": [1]})}, ["up"])
+    f["claims"]  # a dataset of its own: not another chapter's
+    assert f.get("up:table") is not None and "up:missing" not in f
+    assert published(f, "up", "b")["value"] == 2.0 and published(f, "up", "c") is None
+    assert f.reads() == {"up": ["figures#b", "figures#c", "missing", "table"]}
+    list(f.items())  # every table gone through: everything counts
+    assert f.reads() == {"up": None}
+    f.forget()
+    assert f.reads() == {"up": []}

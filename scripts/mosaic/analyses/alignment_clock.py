@@ -34,7 +34,7 @@ import pandas as pd
 from ..catalogue.claims import written_numbers
 from ..catalogue.schema import period_end
 from .coding import days_interval
-from .figures import Figure, Headline, missing, newest, parameter, sentence, sig
+from .figures import Figure, Headline, missing, newest, parameter, published, sentence, sig
 from .provenance import CITED, cite
 from .trends import DAYS_PER_MONTH, DAYS_PER_YEAR
 
@@ -186,11 +186,8 @@ def shortest_gap(gaps: pd.DataFrame) -> pd.Series | None:
 
 def upstream_figure(frames: dict, key: str, chapter: str = UPSTREAM) -> pd.Series | None:
     """One figure another chapter published (a row of its figures.json), or None."""
-    figs = frames.get(f"{chapter}:figures")
-    if figs is None or figs.empty or "key" not in figs:
-        return None
-    rows = figs[figs.key == key]
-    return rows.iloc[0] if len(rows) else None
+    row = published(frames, chapter, key)
+    return None if row is None else pd.Series(row)
 
 
 def _date(value) -> dt.date | None:

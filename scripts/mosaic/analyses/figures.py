@@ -161,3 +161,81 @@ def plain(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
+
+
+class Frames(dict):
+    """A chapter's tables by name, noting which of the other chapters' outputs its analysis reads.
+
+    Another chapter's outputs are named '<chapter>:<output>', its figures '<chapter>:figures'. The
+    planner runs a chapter again when what it read changed, not whenever a chapter it reads publishes
+    something new: `reads()` lists, per chapter read, each output looked up (present or not), a single
+    figure read through `published()` as 'figures#<key>', and None when the analysis went through
+    every table (iterating or copying them all), so that everything that chapter publishes counts.
+    """
+
+    def __init__(self, tables: dict, upstream=()):
+        super().__init__(tables)
+        self.upstream = set(upstream)
+        self.read: set[str] = set()
+        self.everything = False
+
+    def forget(self) -> None:
+        """Start noting afresh (before the analysis runs)."""
+        self.read.clear()
+        self.everything = False
+
+    def _note(self, name) -> None:
+        if isinstance(name, str) and name.split(":", 1)[0] in self.upstream:
+            self.read.add(name)
+
+    def __getitem__(self, name):
+        self._note(name)
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        self._note(name)
+        return super().get(name, default)
+
+    def __contains__(self, name) -> bool:
+        self._note(name)
+        return super().__contains__(name)
+
+    def _all(self):
+        self.everything = True
+        return self
+
+    def __iter__(self):
+        return super(Frames, self._all()).__iter__()
+
+    def keys(self):
+        return super(Frames, self._all()).keys()
+
+    def values(self):
+        return super(Frames, self._all()).values()
+
+    def items(self):
+        return super(Frames, self._all()).items()
+
+    def copy(self):
+        return dict(self.items())
+
+    def figures_for(self, chapter: str, key: str):
+        """`chapter`'s figures table, noting that only the figure `key` is read from it."""
+        self.read.add(f"{chapter}:figures#{key}")
+        return super().get(f"{chapter}:figures")
+
+    def reads(self) -> dict[str, list[str] | None]:
+        out: dict[str, list[str]] = {c: [] for c in self.upstream}
+        for name in self.read:
+            chapter, rest = name.split(":", 1)
+            out[chapter].append(rest)
+        return {c: None if self.everything else sorted(v) for c, v in sorted(out.items())}
+
+
+def published(frames: dict, chapter: str, key: str) -> dict | None:
+    """The record of one figure another chapter published (a row of its figures.json), or None."""
+    figs = frames.figures_for(chapter, key) if isinstance(frames, Frames) else frames.get(f"{chapter}:figures")
+    if figs is None or figs.empty or "key" not in figs.columns:
+        return None
+    rows = figs[figs.key == key]
+    return None if rows.empty else rows.iloc[0].to_dict()

@@ -32,7 +32,7 @@ from . import capability as cap
 from . import growth
 from .coding import duration
 from .economy import ALL_CONVERSATIONS
-from .figures import Figure, Headline, missing, newest, parameter, sentence, sig
+from .figures import Figure, Headline, missing, newest, parameter, published, sentence, sig
 from .replication import TRACKS
 from .strands import CLIP, Reach, Strand, day, records, share_fit
 from .trends import DAYS_PER_MONTH
@@ -56,15 +56,8 @@ def output(frames: dict, name: str) -> pd.DataFrame | None:
 
 def figure(frames: dict, ref: str) -> dict | None:
     """A figure another chapter published ('chapter:key'), with a value, or None."""
-    chapter, key = ref.split(":", 1)
-    figs = frames.get(f"{chapter}:figures")
-    if figs is None or figs.empty or "key" not in figs.columns:
-        return None
-    rows = figs[figs.key == key]
-    if rows.empty:
-        return None
-    row = rows.iloc[0].to_dict()
-    value = row.get("value")
+    row = published(frames, *ref.split(":", 1))
+    value = None if row is None else row.get("value")
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
     return row

@@ -45,7 +45,12 @@ class Chapter:
 
         module = importlib.import_module(f"mosaic.analyses.{self.name}")
         params = {**self.params, "as_of": self.as_of}
-        self.headline = module.headline(self.frames, params)
+        frames = self.frames
+        frames.forget()
+        self.headline = module.headline(frames, params)
+        # What the analysis read of the chapters it reads: the planner runs this chapter again only when that changes.
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / "reads.json").write_text(json.dumps(frames.reads(), indent=1))
         for f in self.headline.figures:
             glue(f.key, f.text, display=False)
         # No version here: the build adds each chapter's released version to the site's figures.json,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analyses.figures import Frames
 from ..catalogue import BY_NAME, tables
 
 CONTEXT = "context.json"
@@ -45,7 +46,7 @@ class Context:
                    None if as_of in (None, "latest") else dt.date.fromisoformat(as_of),
                    raw["tables"], raw["upstream"], path.parent)
 
-    def frames(self) -> dict[str, pd.DataFrame]:
+    def frames(self) -> Frames:
         """Every declared dataset as of the chapter's date, plus each upstream chapter's outputs.
 
         An upstream output appears as '<chapter>:<name>'; its figures as '<chapter>:figures'.
@@ -77,4 +78,4 @@ class Context:
             out[f"{chapter}:figures"] = pd.DataFrame(figures)
             for csv in sorted((folder / "outputs").glob("*.csv")) if (folder / "outputs").exists() else ():
                 out[f"{chapter}:{csv.stem}"] = pd.read_csv(csv)
-        return out
+        return Frames(out, self.upstream)

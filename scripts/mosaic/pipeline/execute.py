@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .plan import Step
+from .plan import Step, reads_of, upstream_digests
 from .validate import Validated, sources_table, write_table
 
 # A kernel answers within a second or two here; one that has not answered by this time lost a port race.
@@ -115,6 +115,9 @@ def finish(name: str, work: Path, out: str, parts: dict, params: dict, clock: Cl
             cell.metadata["tags"] = sorted(set(tags) | {"remove-cell"})
     nbformat.write(executed, work / "notebook.ipynb")
     (work / "input.ipynb").unlink()
+    if parts.get("upstream"):
+        # Recorded with what this run read of the chapters it reads, so the next plan compares like with like.
+        parts = {**parts, "upstream": upstream_digests(final.parent, reads_of(work), parts["upstream"])}
     (work / "state.json").write_text(json.dumps({"parts": parts, "params": params}, indent=1, default=str))
     shutil.rmtree(final, ignore_errors=True)
     work.rename(final)

@@ -157,6 +157,45 @@ def outputs_digest(folder: Path) -> str | None:
     return h.hexdigest()
 
 
+def read_digest(folder: Path, read: list[str] | None) -> str | None:
+    """What a reader read of one executed chapter's publications (None if that chapter never executed).
+
+    `read` comes from the reader's reads.json: each output by name, 'figures' for the whole figures
+    table, 'figures#<key>' for one figure alone. None (no record, or the analysis went through every
+    table) counts everything the chapter published.
+    """
+    if read is None or not (folder / "state.json").exists():
+        return outputs_digest(folder)
+    h = hashlib.sha256()
+    figures = None
+    for name in sorted(read):
+        h.update(name.encode() + b"\0")
+        if name.startswith("figures#"):
+            if figures is None:
+                path = folder / "figures.json"
+                figures = {f.get("key"): f for f in json.loads(path.read_text())} if path.exists() else {}
+            h.update(json.dumps(figures.get(name.removeprefix("figures#")), sort_keys=True).encode())
+        else:
+            path = folder / ("figures.json" if name == "figures" else f"outputs/{name}.csv")
+            h.update(path.read_bytes() if path.exists() else b"\0absent")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def reads_of(folder: Path) -> dict:
+    """What an executed chapter's analysis read of the chapters it reads (its reads.json; {} when none)."""
+    try:
+        reads = json.loads((folder / "reads.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return reads if isinstance(reads, dict) else {}
+
+
+def upstream_digests(executed: Path, reads: dict, depends_on) -> dict[str, str | None]:
+    """For each chapter read, a digest of what `reads` (a chapter's reads.json) says was read of it."""
+    return {c: read_digest(executed / c, reads.get(c)) for c in depends_on}
+
+
 def parts(root: Path, chapter: ChapterSource, params: dict, validated: Validated, executed: Path,
           cache: Path) -> dict:
     """The named inputs of one chapter, each reduced to a digest."""
@@ -170,7 +209,7 @@ def parts(root: Path, chapter: ChapterSource, params: dict, validated: Validated
                  for name, chapter_path in zip(chapter.datasets, chapter.data_files)},
         "sources": sources_digest,
         "code": {p.relative_to(root).as_posix(): digest(p.read_bytes()) for p in sorted(code.values())},
-        "upstream": {c: outputs_digest(executed / c) for c in chapter.depends_on},
+        "upstream": upstream_digests(executed, reads_of(executed / chapter.name), chapter.depends_on),
         "parameters": digest(json.dumps(params, sort_keys=True, default=str).encode()),
         "requirements": digest((root / "requirements.txt").read_bytes()),
     }
@@ -218,7 +257,7 @@ def reasons(old: dict | None, new: dict) -> list[str]:
     old_up = old.get("upstream", {})
     for chapter, d in new["upstream"].items():
         if old_up.get(chapter) != d:
-            why.append(f"chapter '{chapter}' published new figures")
+            why.append(f"chapter '{chapter}' published new figures")  # new, among those this chapter read
     for name, label in (("parameters", "parameters changed"), ("requirements", "requirements.txt changed")):
         if old.get(name) != new[name]:
             why.append(label)
