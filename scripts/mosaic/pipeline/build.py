@@ -317,7 +317,8 @@ def _build(root: Path, *, as_of, overrides, force, workers, echo, release, timeo
         raise
     try:
         state.parent.mkdir(parents=True, exist_ok=True)
-        state.write_text(json.dumps({"fingerprint": site_fingerprint(root, final, Ledger.load(root)),
+        recorded = [plan.as_recorded(s, executed) for s in final]  # as the next build's plan will see them
+        state.write_text(json.dumps({"fingerprint": site_fingerprint(root, recorded, Ledger.load(root)),
                                      "site": site.name}))
     except OSError:  # the site is published; the next build simply will not take the shortcut
         state.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ import ast
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .chapters import ChapterSource
@@ -231,6 +231,16 @@ class Step:
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.parts)
+
+
+def as_recorded(step: Step, executed: Path) -> Step:
+    """The step with the parts its chapter's last run recorded, as the next plan will compare them (a run
+    records what it read of the chapters it reads, which the plan before it could not know)."""
+    try:
+        recorded = json.loads((executed / step.chapter.name / "state.json").read_text())["parts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return step
+    return replace(step, parts=recorded)
 
 
 def reasons(old: dict | None, new: dict) -> list[str]:
