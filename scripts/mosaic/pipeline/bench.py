@@ -248,14 +248,38 @@ def analysis_seconds(root: Path, chapter: str = FORECASTS, runs: int = 3) -> flo
     return statistics.median(times)
 
 
+def without_chapter(copy: Path, chapter: str) -> None:
+    """Take `chapter` out of a copied book: out of the toc, out of every front matter that reads it (those
+    chapters then say they have nothing from it), and its links made plain text."""
+    toc = copy / "_toc.yml"
+    toc.write_text("".join(line for line in toc.read_text().splitlines(keepends=True)
+                           if line.strip() != f"- file: chapters/{chapter}"))
+    (copy / "chapters" / f"{chapter}.md").unlink()
+    for md in (copy / "chapters").glob("*.md"):
+        text = re.sub(r"^(  chapters: \[.*)\b" + chapter + r"\b,? ?", r"\1", md.read_text(), flags=re.M)
+        text = re.sub(r",\s*\]", "]", text)
+        md.write_text(re.sub(rf"\[([^\]]*)\]\({chapter}\)", r"\1", text))
+
+
 def forecasts_line(root: Path, runs: int = 3) -> str:
-    """The bench line of the forecasts chapter: its analysis (the ledger and every backtest) alone, in processor
-    time. The landing chapter reads the forecasts chapter's scores, so a build without it is not a book to compare."""
+    """The bench line of the forecasts chapter: what it adds to a clean full build (median of clean builds
+    with and without it, taken in turn so that the machine's load falls on both alike; without it, the landing
+    chapter shows the growth forms unweighted), and its analysis alone, in processor time."""
     if not (root / "chapters" / f"{FORECASTS}.md").exists():
         return "forecasts chapter: not in this book"
+    with_it, without = [], []
+    for _ in range(runs):
+        for keep, out in ((True, with_it), (False, without)):
+            with tempfile.TemporaryDirectory(prefix="mosaic-bench-forecasts-") as tmp:
+                copy = copy_project(root, Path(tmp) / "book")
+                if not keep:
+                    without_chapter(copy, FORECASTS)
+                out.append(timed_build(copy)[0])
+    full, bare = statistics.median(with_it), statistics.median(without)
     alone = analysis_seconds(root, FORECASTS, runs)
-    return (f"forecast ledger and backtests  {alone:5.2f} s of processor time for the chapter's analysis "
-            f"(median of {runs}; budget +3 s to a clean full build: {verdict(alone <= 3)})")
+    return (f"forecast ledger and backtests  +{full - bare:5.2f} s to a clean full build (median {full:.2f} s with "
+            f"the forecasts chapter, {bare:.2f} s without; budget +3 s: {verdict(full - bare <= 3)}); the analysis "
+            f"alone {alone:.2f} s of processor time")
 
 
 def before_tree(root: Path, rev: str, dest: Path) -> Path | None:
