@@ -220,8 +220,8 @@ def test_frames_note_what_an_analysis_reads_of_other_chapters():
     from mosaic.analyses.figures import Frames, published
 
     figs = pd.DataFrame([{"key": "a", "value": 1.0}, {"key": "b", "value": 2.0}])
-    f = Frames({"claims": pd.DataFrame(), "up:figures": figs, "up:table": pd.DataFrame({"v": [1]})}, ["up"])
-    f["claims"]  # a dataset of its own: not another chapter's
+    f = Frames({"up": pd.DataFrame(), "up:figures": figs, "up:table": pd.DataFrame({"v": [1]})}, ["up"])
+    f["up"]  # a dataset of its own that shares the chapter's name: not that chapter's output
     assert f.get("up:table") is not None and "up:missing" not in f
     assert published(f, "up", "b")["value"] == 2.0 and published(f, "up", "c") is None
     assert f.reads() == {"up": ["figures#b", "figures#c", "missing", "table"]}

@@ -185,7 +185,7 @@ class Frames(dict):
         self.everything = False
 
     def _note(self, name) -> None:
-        if isinstance(name, str) and name.split(":", 1)[0] in self.upstream:
+        if isinstance(name, str) and ":" in name and name.split(":", 1)[0] in self.upstream:  # not a dataset
             self.read.add(name)
 
     def __getitem__(self, name):
