@@ -229,3 +229,46 @@ def test_frames_note_what_an_analysis_reads_of_other_chapters():
     assert f.reads() == {"up": None}
     f.forget()
     assert f.reads() == {"up": []}
+
+
+def test_imports_are_found_wherever_a_statement_can_hold_them():
+    # The plan walks statements only (not expressions), for speed: every place an import can stand.
+    source = b'''
+import mosaic.a
+from . import b
+def f():
+    import mosaic.c
+    class K:
+        from mosaic.d import e
+try:
+    import mosaic.f
+except ImportError:
+    import mosaic.g
+else:
+    import mosaic.h
+finally:
+    import mosaic.i
+if True:
+    pass
+elif False:
+    import mosaic.j
+with open("x") as fh:
+    for _ in fh:
+        import mosaic.k
+    else:
+        import mosaic.l
+while False:
+    import mosaic.m
+match 1:
+    case 1:
+        import mosaic.n
+async def g():
+    async with x:
+        import mosaic.o
+import numpy
+x = [__import__("mosaic.not_a_statement")]
+'''
+    mosaic, other = plan._parse_imports(source, "mosaic.pkg")
+    assert mosaic == sorted(["mosaic.a", "mosaic.pkg", "mosaic.pkg.b", "mosaic.c", "mosaic.d", "mosaic.d.e"]
+                            + [f"mosaic.{c}" for c in "fghijklmno"])
+    assert other == ["numpy"]

@@ -22,6 +22,8 @@ import pytest
 from conftest import ROOT, run_build
 from mosaic.pipeline import chapters as chapter_sources
 from mosaic.pipeline.bench import add_row
+from mosaic.pipeline.build import warm_modules
+from mosaic.pipeline.kernels import LATER_NICE, Pool
 from mosaic.pipeline.project import copy_project
 from test_input import processes_in, wait_until_gone
 
@@ -188,3 +190,52 @@ def test_no_kernel_outlives_a_failed_build(built_copy):
     assert "chapter 'claims' failed in cell" in proc.stderr
     assert wait_until_gone(built_copy / "_build") == []
     assert processes_in(built_copy) == []
+
+
+def test_kernels_warm_only_what_their_chapters_import():
+    # scipy (the fits of the forecasts and of the landing page's growth forms) is imported ahead only by
+    # kernels warmed for those chapters; pandas and altair, which every chapter uses, by every kernel.
+    sets = warm_modules(ROOT, chapter_sources.discover(ROOT))
+    assert {"pandas", "altair", "numpy", "mosaic.book.chapter"} <= set(sets.common)
+    assert not any(m.split(".")[0] == "scipy" for m in sets.common)
+    assert "scipy" in sets.extra["forecasts"] and "scipy" in sets.extra["mosaic"]
+    assert "coding" not in sets.extra
+    assert "scipy" not in sets.modules(["coding"]) and "scipy" in sets.modules(["coding", "mosaic"])
+    assert set(sets.modules(None)) >= {"scipy", "scoringrules"}
+
+
+def nice_of(kernel) -> int:
+    return os.getpriority(os.PRIO_PROCESS, kernel.process.pid)
+
+
+def test_kernels_for_later_chapters_warm_up_at_a_lower_priority_and_chapters_get_kernels_warmed_for_them(tmp_path):
+    sets = warm_modules(ROOT, chapter_sources.discover(ROOT))
+    pool = Pool(ROOT, tmp_path / "kernels", sets, limit=2)
+    try:
+        # A kernel for the chapter that can run now, and one for the chapters waiting for it.
+        pool.spare(2, upcoming=[["coding"], ["alignment_clock", "mosaic", "claims"]], later=1)
+        first, second = pool._spares
+        for k in (first, second):
+            assert k.ready.wait(60) and k.start_error is None
+        assert "scipy" not in first.modules and "scipy" in second.modules
+        assert (nice_of(first), nice_of(second)) == (0, LATER_NICE)
+        # The landing chapter takes the kernel that has its imports made, though the other one is first.
+        taken = pool.take("mosaic")
+        assert taken is second
+        # Taken, it runs at the usual priority again where the system lets a process raise it.
+        probe = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+        try:
+            os.setpriority(os.PRIO_PROCESS, probe.pid, LATER_NICE)
+            try:
+                os.setpriority(os.PRIO_PROCESS, probe.pid, 0)
+                allowed = True
+            except PermissionError:
+                allowed = False
+        finally:
+            probe.kill()
+            probe.wait()
+        assert nice_of(second) == (0 if allowed else LATER_NICE)
+        assert pool.take("coding") is first
+    finally:
+        pool.close()
+    assert wait_until_gone(tmp_path) == []

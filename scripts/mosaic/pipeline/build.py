@@ -62,19 +62,25 @@ class Warm:
         # fresh kernel: the live mode keeps as many warm as the last build executed, up to the longest chain.
         self.last_executed: int | None = None  # none yet: as many as the longest chain
         self.chain = 1
+        self._sets: tuple[list, kernels.WarmSets] | None = None  # the chapters' warm imports, and for which chapters
 
     def kernels(self, chapters, folder: Path) -> kernels.Pool:
         self.chain = plan.longest_chain(chapters)
+        key = [(c.name, c.imports) for c in chapters]
+        if self._sets is None or self._sets[0] != key:  # the live mode restarts when scripts/ change
+            self._sets = (key, warm_modules(self.root, chapters))
+        modules = self._sets[1]
         if self.pool is None or self.pool.closed:
-            modules = warm_modules(self.root, chapters)
-            self.pool = kernels.Pool(self.root, folder, modules)
-            try:  # what the next build starts its first kernel with, before it has planned (`speculate`)
-                cached = self.root / "_build" / "cache" / kernels.WARM_MODULES
-                if not cached.exists() or json.loads(cached.read_text()) != modules:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
-                    cached.write_text(json.dumps(modules))
-            except (OSError, ValueError):
-                pass
+            self.pool = kernels.Pool(self.root, folder, modules, self.workers)
+        else:  # started before the plan (`speculate`), or kept from the last build (the live mode)
+            self.pool.sets, self.pool.limit = modules, self.workers
+        try:  # what the next build starts its first kernel with, before it has planned (`speculate`)
+            cached = self.root / "_build" / "cache" / kernels.WARM_MODULES
+            if not cached.exists() or json.loads(cached.read_text()) != modules.as_json():
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_text(json.dumps(modules.as_json()))
+        except (OSError, ValueError):
+            pass
         return self.pool
 
     def speculate(self) -> None:
@@ -94,7 +100,9 @@ class Warm:
                 self.kernels(chapter_sources.discover(self.root), self.root / "_build" / "kernels")
             except chapter_sources.ChapterError:
                 return
-        self.pool.spare(max(self.workers, min(self.chain if self.last_executed is None else self.last_executed, self.chain)))
+        # Which chapters the next save makes run is not known: these kernels make every chapter's imports.
+        self.pool.spare(max(self.workers, min(self.chain if self.last_executed is None else self.last_executed, self.chain)),
+                        upcoming=None)
         self.pool.import_for_running()
         if self.base is not None and (self.base / "stage" / "_toc.yml").exists():
             self.renderer(self.base / "stage", self.base / "render").prepare(after=self.pool.imported)
@@ -112,17 +120,22 @@ class Warm:
         self.renderers = {}
 
 
-def warm_modules(root: Path, chapters) -> list[str]:
-    """What a warm kernel imports: the other packages the chapters' code imports, then the mosaic modules
-    every chapter imports (a chapter's own analysis and plots it imports itself)."""
+def warm_modules(root: Path, chapters) -> kernels.WarmSets:
+    """What warm kernels import: the packages at least half the chapters import and the mosaic modules every
+    chapter imports (a chapter's own analysis and plots it imports itself), and for each chapter the other
+    packages its code imports.
+
+    So a kernel warmed for most chapters does not pay for what a few of them need (scipy, for the
+    forecasts' fits and the landing page's growth forms: six of eight chapters never import it).
+    """
     scripts = root / "scripts"
-    closures = [plan.code_closure(scripts, [*c.imports, f"mosaic.analyses.{c.name}", "mosaic.book.chapter"])
-                for c in chapters]
-    every = {}
-    for cl in closures:
-        every.update(cl)
-    common = set.intersection(*(set(cl) for cl in closures)) if closures else set()
-    return plan.third_party(every) + sorted(common)
+    closures = {c.name: plan.code_closure(scripts, [*c.imports, f"mosaic.analyses.{c.name}", "mosaic.book.chapter"])
+                for c in chapters}
+    packages = {name: set(plan.third_party(cl)) for name, cl in closures.items()}
+    shared = {p for p in set().union(*packages.values()) if 2 * sum(p in ps for ps in packages.values()) >= len(packages)}
+    common = set.intersection(*(set(cl) for cl in closures.values())) if closures else set()
+    return kernels.WarmSets(sorted(shared) + sorted(common),
+                            {name: sorted(p - shared) for name, p in packages.items() if p - shared})
 
 
 def workspace(out: Path, chapters, params: dict[str, dict]) -> Path:
@@ -231,7 +244,7 @@ def _build(root: Path, *, as_of, overrides, force, workers, echo, release, timeo
     if not reference:
         runs = any(s.stale or s.waits_for for s in steps)
         if runs:
-            runner.spare(sum(bool(s.stale or s.waits_for) for s in steps))  # kernels first: they take longest
+            runner.spare([s for s in steps if s.stale or s.waits_for])  # kernels first: they take longest
         bundle = render.start_bundle(cache)
         if bundle is not None:
             warm.helpers.append(bundle)

@@ -240,7 +240,7 @@ class Runner:
             return self._processes.submit(run_one, str(self.root), name, str(step.chapter.path), step.params,
                                           step.parts, out, ctx, timeout)
         clock = Clock(timeout)  # the chapter's time runs from now, a kernel still starting included
-        kernel = self.pool.take()
+        kernel = self.pool.take(name)
         self.pool.import_for_running()  # papermill, jupytext, nbformat: imported while the first kernels start
         try:
             work = prepare(str(step.chapter.path), out, ctx)  # while the kernel finishes starting
@@ -250,9 +250,15 @@ class Runner:
             return fut
         return kernel.submit(in_warm_kernel(name, work, step.params, step.parts, out, clock))
 
-    def spare(self, n: int) -> None:
+    def spare(self, upcoming: list[Step]) -> None:
+        """Kernels started for the next chapters to run, up to `workers`: one warmed for each chapter that
+        can run now, in order, then for those waiting on others (warmed for any of them: which of them
+        will run is known only once the chapters they read have run)."""
         if self.pool is not None and not self.reference:
-            self.pool.spare(min(n, self.workers))
+            ready = [[s.chapter.name] for s in upcoming if not s.waits_for]
+            waiting = [s.chapter.name for s in upcoming if s.waits_for]
+            self.pool.spare(min(len(upcoming), self.workers), upcoming=ready + [waiting] * len(waiting),
+                            later=len(ready))
 
     def stop(self) -> None:
         """Stop at once: kill every kernel and worker still running (an interrupt)."""
@@ -288,7 +294,7 @@ def run(runner: Runner, steps: list[Step], validated: Validated, executed: Path,
     done: set[str] = set()
     results: list[Result] = []
     failed = False
-    runner.spare(len(waiting))
+    runner.spare(waiting)
     try:
         while True:
             while not failed and len(running) < runner.workers:
@@ -302,7 +308,7 @@ def run(runner: Runner, steps: list[Step], validated: Validated, executed: Path,
                         done.add(step.chapter.name)
                         continue
                 running[runner.launch(step, validated, executed, cache, timeout)] = step
-                runner.spare(len([s for s in waiting if not s.waits_for or s.stale]))
+                runner.spare([s for s in waiting if not s.waits_for or s.stale])
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -12,6 +12,12 @@ execution count, so the chapter's first cell is still `[1]`). A chapter then run
 through papermill, with the engine registered below, and the kernel is killed: every
 chapter still runs in a fresh interpreter, as it did with papermill's own engine.
 
+A kernel imports ahead what the chapters it is started for import (`WarmSets`): what most
+chapters import, plus, for the chapters that need them, the packages only they use (scipy).
+Kernels for chapters that can run now start first; those for chapters waiting on others start
+at a lower priority, and no more start at once than there are processors, so that on a small
+machine the first chapters' kernels are not slowed by the later ones'.
+
 Everything goes through supported interfaces: jupyter_client's `AsyncKernelManager` and
 client, papermill's engine registry, and nbclient's `NotebookClient(km=...)`, whose
 `kc` attribute is set to the warm client so that nbclient neither starts nor stops it.
@@ -26,6 +32,7 @@ import signal
 import threading
 import time
 from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
 from typing import Callable
@@ -36,6 +43,7 @@ INPUTS = ("data", "chapters", "scripts")
 ENGINE = "mosaic-warm"
 STARTS = 3  # a kernel that dies or never answers while starting is started again, up to this many times
 START_SECONDS = 30  # a kernel answers within a second or two here
+LATER_NICE = 10  # the priority of a kernel warming up for a chapter that waits for others (see Kernel.prioritise)
 
 
 class KernelStartError(RuntimeError):
@@ -70,6 +78,29 @@ def newer_than(root: Path, ns: int) -> bool:
     return any(walk(str(root / f)) for f in INPUTS)
 
 
+@dataclass
+class WarmSets:
+    """What kernels import ahead: `common`, what every chapter imports, and `extra[chapter]`, the other
+    packages one chapter imports. A kernel is warmed for some chapters: common, then their extras."""
+
+    common: list[str]
+    extra: dict[str, list[str]] = field(default_factory=dict)
+
+    def modules(self, chapters: list[str] | None) -> list[str]:
+        """The imports of a kernel warmed for `chapters` (None: for any chapter at all)."""
+        names = self.extra if chapters is None else chapters
+        return self.common + sorted({m for c in names for m in self.extra.get(c, ())})
+
+    def as_json(self) -> dict:
+        return {"common": self.common, "extra": self.extra}
+
+    @classmethod
+    def from_json(cls, data) -> "WarmSets":
+        if not isinstance(data, dict) or not isinstance(data.get("common"), list):
+            raise ValueError("not a record of warm modules")
+        return cls(list(data["common"]), {k: list(v) for k, v in data.get("extra", {}).items()})
+
+
 def early_pool(root: Path) -> "Pool | None":
     """One kernel started before the build has validated and planned, when a file it is built from is newer
     than the last published build: the plan then almost always has a chapter to run, which finds its kernel
@@ -78,11 +109,11 @@ def early_pool(root: Path) -> "Pool | None":
     try:
         if not newer_than(root, (root / "_build" / "state" / "site.json").stat().st_mtime_ns):
             return None
-        modules = json.loads((root / "_build" / "cache" / WARM_MODULES).read_text())
+        modules = WarmSets.from_json(json.loads((root / "_build" / "cache" / WARM_MODULES).read_text()))
     except (OSError, ValueError):
         return None
     pool = Pool(root, root / "_build" / "kernels", modules)
-    pool.spare(1)
+    pool.spare(1, upcoming=[])  # which chapter will run is not known yet: what every chapter imports
     return pool
 
 
@@ -101,12 +132,17 @@ class Kernel:
 
     _ids = itertools.count(1)
 
-    def __init__(self, folder: Path, env: dict, warmup: str, extra_arguments=(), failed: Exception | None = None):
+    def __init__(self, folder: Path, env: dict, modules: list[str], extra_arguments=(),
+                 failed: Exception | None = None, on_ready: Callable[[], None] | None = None, later: bool = False):
         self.id = next(self._ids)
         self.folder = folder
+        self.modules = frozenset(modules)  # what it imports ahead
         self.log: Path | None = folder / f"kernel-{os.getpid()}-{self.id}.log"  # stderr, until a chapter takes it
         self.env = env
-        self.warmup = warmup
+        self.warmup = warmup_code(modules)
+        self.on_ready = on_ready
+        self.later = later  # for chapters that run later: it starts at a lower priority (see `prioritise`)
+        self._priority = threading.Lock()
         self.extra_arguments = list(extra_arguments)
         self.km = None
         self.kc = None
@@ -143,6 +179,26 @@ class Kernel:
                 except OSError:
                     pass
 
+    def prioritise(self) -> None:
+        """A chapter takes this kernel: back to the usual priority if it warmed up at a lower one.
+
+        A kernel warming up for a chapter that runs later starts at nice LATER_NICE, so that the
+        chapters running now keep their processors. A system that does not let a process raise its
+        priority again leaves it low: the chapter still runs, only after others that compete with it.
+        """
+        with self._priority:
+            if self.later:
+                self.later = False
+                self._set_priority(0)
+
+    def _set_priority(self, nice: int) -> None:
+        proc = self.process
+        if proc is not None and proc.poll() is None:
+            try:
+                os.setpriority(os.PRIO_PGRP, proc.pid, nice)  # the kernel's own process group (its session)
+            except OSError:
+                pass
+
     def join(self, seconds: float) -> None:
         if threading.current_thread() is not self._thread:
             self._thread.join(seconds)
@@ -161,6 +217,8 @@ class Kernel:
         except BaseException as exc:  # reported to whoever submits a job
             self.start_error = exc
         self.ready.set()
+        if self.on_ready is not None:
+            self.on_ready()
         item = self._jobs.get()
         try:
             if item is not None:
@@ -190,6 +248,9 @@ class Kernel:
                 await self.km.start_kernel(extra_arguments=self.extra_arguments, cwd=str(self.folder), env=self.env,
                                            stderr=log, stdout=log)
                 self.process = getattr(self.km.provisioner, "process", None)
+                with self._priority:
+                    if self.later:
+                        self._set_priority(LATER_NICE)
                 if self._stopping.is_set():  # stop() came while the process was being started
                     raise KernelStartError("the build stopped while the kernel started")
                 self.kc = self.km.client()
@@ -284,8 +345,11 @@ class Kernel:
 class Pool:
     """Warm kernels for a build (or for the live mode, between builds).
 
-    `take()` returns a kernel already starting or ready, and `spare(n)` keeps n more
-    starting in the background. Every kernel the pool started is killed by `close()`.
+    `take(chapter)` returns a kernel already starting or ready, and `spare(n, upcoming)` keeps
+    n more starting in the background, each warmed for the chapters expected to take it. At most
+    `limit` kernels start at once (one per processor): a kernel asked for beyond that starts
+    when one of them is ready, so that the first chapters' kernels are not slowed by those of
+    chapters that run later. Every kernel the pool started is killed by `close()`.
 
     What starting a kernel and running a chapter import on this side (jupyter_client, then
     papermill, nbclient, jupytext) is imported by the thread that calls `spare`, `take` and
@@ -295,21 +359,23 @@ class Pool:
     once `imported` is set.
     """
 
-    def __init__(self, root: Path, folder: Path, modules: list[str]):
+    def __init__(self, root: Path, folder: Path, modules: WarmSets, limit: int | None = None):
         self.imported = threading.Event()
         self._can_start = False
         self.root = root
         self.folder = folder
         self.env = kernel_env(root)
-        self.warmup = warmup_code(modules)
+        self.sets = modules
+        self.limit = max(1, limit or os.cpu_count() or 1)
         # nbclient's default for the kernels it starts: no history file shared between kernels.
         self.extra_arguments = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
         self._spares: list[Kernel] = []
+        self._deferred: list[tuple[list[str], bool]] = []  # spares asked for, not started yet: imports, later
         self._all: list[Kernel] = []
         self._lock = threading.Lock()
         self.closed = False
 
-    def _new(self) -> Kernel:
+    def _new(self, modules: list[str], later: bool = False) -> Kernel:
         failed = None
         if not self._can_start:
             try:
@@ -317,9 +383,22 @@ class Pool:
                 self._can_start = True
             except Exception as exc:  # the chapter that takes this kernel reports it
                 failed = KernelStartError(f"cannot start a kernel: {exc!r}")
-        k = Kernel(self.folder, self.env, self.warmup, self.extra_arguments, failed)
+        k = Kernel(self.folder, self.env, modules, self.extra_arguments, failed, on_ready=self._started, later=later)
         self._all.append(k)
         return k
+
+    def _starting(self) -> int:
+        return sum(not k.ready.is_set() for k in self._all)
+
+    def _start_deferred(self) -> None:
+        while self._deferred and self._starting() < self.limit:
+            self._spares.append(self._new(*self._deferred.pop(0)))
+
+    def _started(self) -> None:
+        """A kernel is ready (from its own thread): start the spares that were waiting for a free processor."""
+        with self._lock:
+            if not self.closed and self._can_start:  # kernel threads never import (see the class)
+                self._start_deferred()
 
     def import_for_running(self) -> None:
         """Import what preparing and running a chapter needs (while the first kernels start)."""
@@ -329,30 +408,42 @@ class Pool:
             finally:
                 self.imported.set()
 
-    def spare(self, n: int) -> None:
-        """Have n kernels starting or ready that no chapter has taken yet."""
+    def spare(self, n: int, upcoming: list[list[str]] | None = None, later: int | None = None) -> None:
+        """Have n kernels starting or ready that no chapter has taken yet. `upcoming[i]` names the chapters the
+        i-th spare is expected to run (its imports are theirs); beyond the list, what every chapter imports;
+        without a list, every chapter's imports. The spares from index `later` on are for chapters that
+        wait for others: they warm up at a lower priority."""
         with self._lock:
             if self.closed:
                 return
             self._spares = [k for k in self._spares if k.start_error is None]
-            while len(self._spares) < n:
-                self._spares.append(self._new())
+            have = len(self._spares)
+            self._deferred = [(self.sets.modules(None if upcoming is None else upcoming[i] if i < len(upcoming) else []),
+                               later is not None and i >= later)
+                              for i in range(have, n)]
+            self._start_deferred()
 
-    def take(self) -> Kernel:
+    def take(self, chapter: str | None = None) -> Kernel:
+        """A kernel for `chapter`: a ready one (one warmed for it first), else one starting, else a new one."""
         with self._lock:
-            ready = [k for k in self._spares if k.ready.is_set() and k.start_error is None]
-            k = (ready or self._spares or [None])[0]
-            if k is None:
-                k = self._new()
-            else:
+            needs = set(self.sets.modules([chapter] if chapter else []))
+            live = [k for k in self._spares if k.start_error is None or not k.ready.is_set()]
+            ranked = sorted(live, key=lambda k: (not k.ready.is_set(), not needs <= k.modules))
+            if ranked:
+                k = ranked[0]
                 self._spares.remove(k)
+                k.prioritise()
+            else:
+                if self._deferred:
+                    self._deferred.pop(0)  # started now, for this chapter
+                k = self._new(sorted(needs))
             return k
 
     def close(self, wait: float = 2.0) -> None:
         """Kill every kernel at once, then give their threads a moment to remove their connection files."""
         with self._lock:
             self.closed = True
-            kernels, self._all, self._spares = self._all, [], []
+            kernels, self._all, self._spares, self._deferred = self._all, [], [], []
         for k in kernels:
             k.stop()
         end = time.monotonic() + wait
