@@ -9,6 +9,7 @@ nothing left running. How fast it is, `make bench` measures; no test here is tim
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -22,7 +23,7 @@ import pytest
 from conftest import ROOT, run_build
 from mosaic.pipeline import chapters as chapter_sources
 from mosaic.pipeline.bench import add_row
-from mosaic.pipeline.build import warm_modules
+from mosaic.pipeline.build import build, warm_modules
 from mosaic.pipeline.kernels import LATER_NICE, Pool
 from mosaic.pipeline.project import copy_project
 from test_input import processes_in, wait_until_gone
@@ -236,6 +237,33 @@ def test_kernels_for_later_chapters_warm_up_at_a_lower_priority_and_chapters_get
             probe.wait()
         assert nice_of(second) == (0 if allowed else LATER_NICE)
         assert pool.take("coding") is first
+        # What the warm-up imported is frozen out of the chapter's garbage collections (gc.freeze).
+        counted = tmp_path / "frozen.txt"
+
+        def count_frozen(kernel):
+            from jupyter_core.utils import run_sync
+
+            code = f"open({str(counted)!r}, 'w').write(str(__import__('gc').get_freeze_count()))"
+            run_sync(kernel.run_silently)(code, 30)
+
+        first.submit(count_frozen).result(60)
+        assert int(counted.read_text()) > 100_000  # 120,000 here; pandas and altair alone track some 90,000
     finally:
         pool.close()
     assert wait_until_gone(tmp_path) == []
+
+
+def test_a_build_collects_no_garbage_while_it_runs_and_restores_the_setting(built_copy):
+    # A full collection stalls every thread of the build for about 0.1 s; the build turns collection off
+    # while it runs and leaves it as it found it.
+    seen = []
+    assert gc.isenabled()
+    build(built_copy, echo=lambda line: seen.append(gc.isenabled()))
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build(built_copy, echo=lambda line: None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
