@@ -297,6 +297,10 @@ def _build(root: Path, *, as_of, overrides, force, workers, echo, release, timeo
             # The forecasts of the chapters being versioned enter the forecast ledger now, with the outcomes
             # the data settle; the chapters that read the ledger run again, so the forecasts chapter released
             # here already shows them (a second pass records what the first one's new rows settle, if any).
+            # Those chapters run in worker processes forked from this one: no kernel thread may be starting a
+            # kernel (holding an import lock the workers would wait on for ever) when they fork.
+            if warm is not None and warm.pool is not None:
+                warm.pool.close()
             for _ in range(2):
                 entered = releases.record_forecasts(root, cutting, executed)
                 if not entered:

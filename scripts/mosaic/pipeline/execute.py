@@ -271,6 +271,10 @@ class Runner:
             self.pool.close(wait=0.5)
 
     def close(self) -> None:
+        """Every chapter has run: no spare kernel still waiting for a free processor starts now (the live mode
+        asks for the next build's itself)."""
+        if self.pool is not None and not self.reference:
+            self.pool.spare(0)
         if self._processes is not None:
             self._processes.shutdown()
             self._processes = None

@@ -80,7 +80,7 @@ def newer_than(root: Path, ns: int) -> bool:
 
 @dataclass
 class WarmSets:
-    """What kernels import ahead: `common`, what every chapter imports, and `extra[chapter]`, the other
+    """What kernels import ahead: `common`, what most chapters import, and `extra[chapter]`, the other
     packages one chapter imports. A kernel is warmed for some chapters: common, then their extras."""
 
     common: list[str]
@@ -121,7 +121,7 @@ def warmup_code(modules: list[str]) -> str:
     """Import each module without binding a name; a module that fails is left to the chapter to report.
 
     Then freeze what the imports made (`gc.freeze`): those objects live as long as the kernel anyway,
-    and the chapter's own garbage collections no longer walk the hundreds of thousands of them."""
+    and the chapter's own garbage collections no longer walk the hundred thousand or so of them."""
     imports = [f"try:\n    __import__({m!r})\nexcept Exception:\n    pass" for m in modules]
     return "\n".join([*imports, "__import__('gc').freeze()"])
 
