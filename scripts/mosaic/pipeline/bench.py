@@ -214,7 +214,7 @@ def archive_line(copy: Path, versions: int = 100) -> str:
     none = publish_seconds(copy)
     synthetic_archive(copy, versions)
     full = publish_seconds(copy)
-    return (f"publishing with {versions} archived versions  +{full - none:5.2f} s  "
+    return (f"publishing with {versions} archived versions  {full - none:+5.2f} s  "
             f"({none:.2f} s with none, {full:.2f} s with {versions}; budget +1 s)")
 
 
