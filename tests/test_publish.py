@@ -100,3 +100,26 @@ def test_a_full_disk_leaves_the_site_intact_and_says_so_in_one_line(built_copy):
     assert proc.returncode == 0, proc.stderr
     assert [p for p in (built_copy / "_build" / "sites").iterdir()] == [site.resolve()] != [published]
     assert "One more sentence" in (site / "changelog.html").read_text()
+
+
+def test_a_rebuild_links_what_did_not_change_and_never_touches_the_site_it_replaces(built_copy):
+    html = built_copy / "_build" / "html"
+    old_site = html.resolve()
+    old = {p.relative_to(old_site): p.read_bytes() for p in old_site.rglob("*") if p.is_file()}
+    bundle = next((old_site / "_static" / "vendor").glob("vega-bundle*.js")).relative_to(old_site)
+    swe = built_copy / "data" / "coding" / "swe_bench.csv"
+    with swe.open("a") as f:
+        f.write("2026-11-01,,Linked model + Epoch AI scaffold,Linked model,Some lab,Verified,97.5,independent,"
+                "Epoch AI,independent eval,epoch-swe-bench-verified,\n")
+    proc = run_build(built_copy)
+    assert proc.returncode == 0, proc.stderr
+    new_site = html.resolve()
+    assert new_site != old_site
+    # The old site went to the trash at the switch, every file as it was published.
+    trashed, = (built_copy / "_build" / "trash").iterdir()
+    assert {p.relative_to(trashed): p.read_bytes() for p in trashed.rglob("*") if p.is_file()} == old
+    # What the row did not change is the very file the old site served; what it changed is a new file.
+    assert (new_site / bundle).stat().st_ino == (trashed / bundle).stat().st_ino
+    page = Path("chapters") / "coding.html"
+    assert (new_site / page).stat().st_ino != (trashed / page).stat().st_ino
+    assert "Linked model" in (new_site / page).read_text() and "Linked model" not in old[page].decode()

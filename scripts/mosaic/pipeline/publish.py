@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 import threading
 import time
 from pathlib import Path
@@ -39,7 +40,10 @@ def one_line(exc: OSError, doing: str) -> str:
 
 
 def write(path: Path, data: bytes | str) -> None:
+    """Write a file of the site being assembled as a new file: one copied in may be a hard link into the
+    published site (see `copy_site`), which must not change under its readers."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
     if isinstance(data, str):
         path.write_text(data, encoding="utf-8")
     else:
@@ -102,15 +106,36 @@ def furnish(root: Path, rendered: Path, site: Path, editions: list[Edition], led
     return book_package(root, site, validated, ledger, book, day)
 
 
-def copy_site(src: Path, dst: Path) -> None:
-    """Copy the rendered site, stopping at the first error (shutil.copytree would go on and report them all)."""
+def copy_site(src: Path, dst: Path, previous: Path | None = None) -> None:
+    """Copy the rendered site, stopping at the first error (shutil.copytree would go on and report them all).
+
+    A file the published site `previous` already holds as rendered (the same size and modification time,
+    which the copy keeps: rsync's quick check) is hard-linked from it instead of copied. Most of the site
+    (the theme, the chart bundle, the fonts) is the same from build to build: a one-row rebuild copied
+    about 15 MB, which took from 0.05 s to 0.3 s, to change a few pages. Nothing writes into a site
+    file in place (`write` replaces), so a linked file never changes under the published site.
+    """
     for folder, dirs, files in os.walk(src):
         dirs[:] = [d for d in dirs if d != ".doctrees"]
-        out = dst / Path(folder).relative_to(src)
+        rel = Path(folder).relative_to(src)
+        out = dst / rel
         out.mkdir(parents=True, exist_ok=True)
         for f in files:
-            if f != ".buildinfo":
-                shutil.copy2(Path(folder) / f, out / f)
+            if f == ".buildinfo":
+                continue
+            source = Path(folder) / f
+            if previous is not None and _unchanged(source, previous / rel / f):
+                archive.place(previous / rel / f, out / f)
+            else:
+                shutil.copy2(source, out / f)
+
+
+def _unchanged(rendered: Path, published: Path) -> bool:
+    try:
+        a, b = rendered.stat(), published.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(b.st_mode) and a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
 
 
 def publish(root: Path, rendered: Path, build: Path, editions: list[Edition], ledger: Ledger, book: Book,
@@ -129,7 +154,8 @@ def publish(root: Path, rendered: Path, build: Path, editions: list[Edition], le
     doing = f"assembling the new site in {partial.relative_to(build.parent)}"
     try:
         sites.mkdir(parents=True, exist_ok=True)
-        copy_site(rendered, partial)
+        published = build / "html"
+        copy_site(rendered, partial, published.resolve() if published.is_symlink() and published.is_dir() else None)
         furnish(root, rendered, partial, editions, ledger, book, validated, day)
         if before_switch is not None:
             doing = "archiving the released versions"
