@@ -253,6 +253,26 @@ def test_kernels_for_later_chapters_warm_up_at_a_lower_priority_and_chapters_get
     assert wait_until_gone(tmp_path) == []
 
 
+def test_sphinx_sets_up_only_once_the_first_kernels_are_warm(tmp_path):
+    # Sphinx's set-up takes a processor for about half a second: while the first kernels warm up it delayed
+    # the kernel the second chapter of a one-row rebuild waits for. `settled` is what it waits for.
+    sets = warm_modules(ROOT, chapter_sources.discover(ROOT))
+    pool = Pool(ROOT, tmp_path / "kernels", sets, limit=2)
+    try:
+        pool.spare(3, upcoming=[["coding"], ["mosaic"], ["claims"]])
+        first, second = pool._spares[:2]
+        pool.import_for_running()
+        assert pool.imported.is_set()
+        if not (first.ready.is_set() and second.ready.is_set()):
+            assert not pool.settled.is_set()
+        assert pool.settled.wait(60)
+        assert first.ready.is_set() and second.ready.is_set()
+    finally:
+        pool.close()
+    assert pool.settled.is_set()  # a closed pool never keeps Sphinx waiting
+    assert wait_until_gone(tmp_path) == []
+
+
 def test_a_build_collects_no_garbage_while_it_runs_and_restores_the_setting(built_copy):
     # A full collection stalls every thread of the build for about 0.1 s; the build turns collection off
     # while it runs and leaves it as it found it.

@@ -266,7 +266,7 @@ def _build(root: Path, *, as_of, overrides, force, workers, echo, release, timeo
         except OSError as exc:
             raise BuildError(DISK_FULL if exc.errno == errno.ENOSPC else f"staging the book failed: {exc}") from exc
         renderer = warm.renderer(stage_dir, render_dir)
-        renderer.prepare(after=runner.pool.imported if runs else None)
+        renderer.prepare(after=runner.pool.settled if runs else None)
 
     def run_stale(runner: execute.Runner, steps: list[plan.Step], validated, t1: float) -> list[plan.Step]:
         """Execute the stale chapters (timed from `t1`); a chapter that reads others is planned again once

@@ -360,11 +360,15 @@ class Pool:
     `import_for_running`, the build's own, never by a kernel's thread: two threads importing
     the same packages at once can deadlock, and Python then hands one of them a
     half-initialised module. Kernel threads import nothing once started; Sphinx is set up
-    once `imported` is set.
+    once `settled` is set: the imports made, and the first `limit` kernels warm.
     """
 
     def __init__(self, root: Path, folder: Path, modules: WarmSets, limit: int | None = None):
         self.imported = threading.Event()
+        # Set once `imported` is and the first `limit` kernels are ready (or failed to start). Sphinx sets up
+        # after that: a build needs it only when its last chapter is done, and setting it up earlier took a
+        # processor from the kernel warming for the second chapter, which a one-row rebuild then waited for.
+        self.settled = threading.Event()
         self._can_start = False
         self.root = root
         self.folder = folder
@@ -403,6 +407,11 @@ class Pool:
         with self._lock:
             if not self.closed and self._can_start:  # kernel threads never import (see the class)
                 self._start_deferred()
+            self._settle()
+
+    def _settle(self) -> None:
+        if self.closed or (self.imported.is_set() and all(k.ready.is_set() for k in self._all[:self.limit])):
+            self.settled.set()
 
     def import_for_running(self) -> None:
         """Import what preparing and running a chapter needs (while the first kernels start)."""
@@ -411,6 +420,8 @@ class Pool:
                 import_for_running()
             finally:
                 self.imported.set()
+                with self._lock:
+                    self._settle()
 
     def spare(self, n: int, upcoming: list[list[str]] | None = None, later: int | None = None) -> None:
         """Have n kernels starting or ready that no chapter has taken yet. `upcoming[i]` names the chapters the
@@ -448,6 +459,7 @@ class Pool:
         with self._lock:
             self.closed = True
             kernels, self._all, self._spares, self._deferred = self._all, [], [], []
+            self._settle()
         for k in kernels:
             k.stop()
         end = time.monotonic() + wait
