@@ -101,11 +101,15 @@ def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]
         source_line += f" and {more} more publisher{'s' if more > 1 else ''}, listed below the chart"
     import altair as alt
 
-    sized = {} if isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)) else {"width": "container"}
-    titled = chart.properties(title={"text": wrap(finding), "subtitle": wrap(source_line, 90)},
-                              description=description, **sized)
+    sized = not isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart))
     with alt.data_transformers.disable_max_rows():  # figure_html moves large data out of the page
-        out = titled.to_dict()
+        out = chart.to_dict()
+    # Set in the spec rather than through chart.properties(), which copies the whole chart (a layered
+    # one twice over) to add three top-level keys.
+    out["title"] = {"text": wrap(finding), "subtitle": wrap(source_line, 90)}
+    out["description"] = description
+    if sized:
+        out["width"] = "container"
     out["config"] = {**THEME, **out.get("config", {})}
     if live_title:
         out["title"]["text"] = {"expr": live_wrap(live_title)}

@@ -135,7 +135,7 @@ def clock(h: Headline) -> Chart:
                             text={"expr": wrap_expr(needed, "max(16, floor((width - 24) / 7))")})
     data = {"alignment-clock": h.tables["clock"], "alignment-clock-settings": h.tables["clock_settings"]}
     return Chart(
-        alt.layer(curve, hover, rule, crossing, readout).properties(height=340),
+        alt.layer(curve, hover, rule, crossing, readout, height=340),
         name="alignment-clock",
         finding=h.text("clock_finding"),
         # The title is the analysis's clock_finding, redone by Vega for the sliders.
@@ -217,8 +217,8 @@ def panels(rows: pd.DataFrame, panel: str, y_title: str, series: str | None = No
             point=alt.OverlayMarkDef(size=60, filled=True, **colour), **colour).encode(**enc).properties(
             title=alt.TitleParams(wrap(str(name), TITLE_CHARS), fontSize=13), width="container", height=170))
     # fit-x: the panels' axes and padding are taken out of the box's width, not added to it.
-    return alt.vconcat(*charts).resolve_scale(color="independent", x="shared").properties(
-        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return alt.vconcat(*charts, resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent", x="shared")),
+                       autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def awareness(h: Headline) -> Chart:

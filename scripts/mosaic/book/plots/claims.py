@@ -49,7 +49,7 @@ def comparison(h: Headline) -> Chart:
         x=alt.X("gap_percent:Q", title="Off the essay (%)"),
         color=colour, tooltip=tooltip)
     return Chart(
-        (zero + stems + links + rings + dots).properties(height=alt.Step(26)),
+        alt.layer(zero, stems, links, rings, dots, height=alt.Step(26)),
         name="claims-vs-sources",
         finding=h.text("chart_finding"),
         description=(

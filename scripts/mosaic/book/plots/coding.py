@@ -105,7 +105,7 @@ def horizons(h: Headline) -> Chart:
                      alt.Tooltip("source_title:N", title="Source")]),
     ]
     return Chart(
-        alt.layer(*layers).properties(height=400),
+        alt.layer(*layers, height=400),
         name="metr-horizons",
         finding=h.text("metr_finding"),
         description=(
@@ -149,7 +149,7 @@ def swe(h: Headline) -> Chart:
                  alt.Tooltip("reported:N", title="Reported by"), alt.Tooltip("source_type:N", title="Source tier"),
                  alt.Tooltip("source_title:N", title="Source")])
     return Chart(
-        alt.layer(steps, dots).properties(height=360),
+        alt.layer(steps, dots, height=360),
         name="swe-bench",
         finding=h.text("swe_record_finding"),
         description=(
@@ -192,7 +192,7 @@ def swe_gaps(h: Headline) -> Chart:
             domain=["vendor's own report", "independent runs (median)"], range=["triangle-up", "square"])),
         tooltip=tip)
     return Chart(
-        alt.layer(rules, dots).properties(height=max(160, 26 * len(gaps))),
+        alt.layer(rules, dots, height=max(160, 26 * len(gaps))),
         name="swe-vendor-gap",
         finding=h.text("swe_gap_finding"),
         description=(

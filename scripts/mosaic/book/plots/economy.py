@@ -72,7 +72,7 @@ def amdahl(h: Headline) -> Chart:
                  alt.Tooltip("overall:Q", title="Whole sped up (×)", format=SPEEDUP_FORMAT),
                  alt.Tooltip("cap:Q", title="Cap (×)", format=CAP_FORMAT)])
     return Chart(
-        alt.layer(curve, cap, point).properties(height=320),
+        alt.layer(curve, cap, point, height=320),
         name="amdahl",
         finding=h.text("amdahl_finding"),
         # The title is the analysis's amdahl_finding, redone by Vega for the sliders' f and s.
@@ -131,7 +131,7 @@ def oring(h: Headline) -> Chart:
         align="left", baseline="bottom", x=12, y={"expr": "height - 8"}, fontSize=13, fontWeight="bold",
         lineBreak="\n").encode(text="text:N")
     return Chart(
-        alt.layer(lines, label).properties(height=320),
+        alt.layer(lines, label, height=320),
         name="oring",
         finding=h.text("oring_finding"),
         # The title is the analysis's oring_finding, redone by Vega for the sliders' n, ω and λ.
@@ -188,7 +188,7 @@ def automation(h: Headline) -> Chart:
                      alt.Tooltip("source_type:N", title="Source tier"),
                      alt.Tooltip("source_title:N", title="Source")]))
     return Chart(
-        alt.layer(*layers).properties(height=320),
+        alt.layer(*layers, height=320),
         name="automation-share",
         finding=h.text("automation_finding"),
         description=(
@@ -229,7 +229,7 @@ def productivity(h: Headline) -> Chart:
         y=y, x=alt.value(2), text="label:N")
     zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=palette.THRESHOLD).encode(x="zero:Q")
     return Chart(
-        alt.layer(zero, bars, dots, names).properties(height=alt.Step(42)),
+        alt.layer(zero, bars, dots, names, height=alt.Step(42)),
         name="productivity",
         finding=h.text("productivity_finding"),
         description=(
@@ -270,7 +270,7 @@ def firm_adoption(h: Headline) -> Chart:
         layers.append(alt.Chart(change).mark_rule(color=palette.THRESHOLD, strokeDash=[4, 3]).encode(
             x="date:T", tooltip=[alt.Tooltip("date:T", title="Question revised")]))
     return Chart(
-        alt.layer(*layers).properties(height=280),
+        alt.layer(*layers, height=280),
         name="firm-adoption",
         finding=h.text("firm_adoption_finding"),
         description=(

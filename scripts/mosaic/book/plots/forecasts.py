@@ -58,7 +58,7 @@ def ratio_by_lead(h: Headline) -> Chart:
     rule = alt.Chart(one).mark_rule(color=palette.THRESHOLD, strokeDash=[5, 3]).encode(
         y=alt.Y("y:Q", scale=LOG), tooltip=[alt.Tooltip("label:N", title="Reference")])
     return Chart(
-        alt.layer(rule, dots, lines).properties(height=340),
+        alt.layer(rule, dots, lines, height=340),
         name="backtest-ratio",
         finding=h.text("ratio_finding"),
         description=(
@@ -91,7 +91,7 @@ def coverage_by_lead(h: Headline) -> Chart:
     label = alt.Chart(ideal).mark_text(align="left", dx=4, dy=-7, color=palette.HUMAN, fontSize=11).encode(
         y="y:Q", x=alt.value(0), text="label:N")
     return Chart(
-        alt.layer(rule, label, lines).properties(height=320),
+        alt.layer(rule, label, lines, height=320),
         name="backtest-coverage",
         finding=h.text("coverage_finding"),
         description=(
@@ -127,7 +127,7 @@ def forms(h: Headline) -> Chart:
     rule = alt.Chart(one).mark_rule(color=palette.THRESHOLD, strokeDash=[5, 3]).encode(
         y=alt.Y("y:Q", scale=LOG), tooltip=[alt.Tooltip("label:N", title="Reference")])
     return Chart(
-        alt.layer(rule, lines).properties(height=320),
+        alt.layer(rule, lines, height=320),
         name="growth-forms",
         finding=h.text("forms_finding"),
         description=(
@@ -158,7 +158,7 @@ def workweek(h: Headline) -> Chart:
                  alt.Tooltip("predicted:T", title="Predicted date"), alt.Tooltip("low:T", title="Interval from"),
                  alt.Tooltip("high:T", title="Interval to"), alt.Tooltip("status:N", title="Outcome")])
     return Chart(
-        alt.layer(bars, dots).properties(height=320),
+        alt.layer(bars, dots, height=320),
         name="workweek-by-origin",
         finding=h.text("workweek_finding"),
         description=(
@@ -191,7 +191,7 @@ def calibration(h: Headline) -> Chart:
                 tooltip=[alt.Tooltip("stated:Q", title="Stated level (%)"),
                          alt.Tooltip("observed:Q", title="Outcomes at or below (%)"),
                          alt.Tooltip("size:Q", title="Forecasts")]),
-        ).properties(height=300),
+            height=300),
         name="ledger-calibration",
         finding=h.text("calibration_finding"),
         description="Calibration of the ledger's resolved quantile forecasts: for each stated level, the share of "

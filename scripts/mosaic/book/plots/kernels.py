@@ -52,7 +52,7 @@ def speedup(h: Headline) -> Chart:
                 y=alt.Y("x:Q", scale=LOG), x=alt.value(0), text="label:N"),
         ]
     return Chart(
-        alt.layer(*layers, dots).properties(height=340),
+        alt.layer(*layers, dots, height=340),
         name="training-speedup",
         finding=h.text("speedup_finding"),
         description=(

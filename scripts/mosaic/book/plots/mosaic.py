@@ -139,11 +139,14 @@ def progress(h: Headline) -> Chart:
                      alt.Tooltip("system:N", title="System"), alt.Tooltip("chapter:N", title="Chapter"),
                      alt.Tooltip("source:N", title="Source")]),
     ]
-    chart = alt.layer(*layers)
+    # Made in one step: each Altair method on a layered chart copies every layer (a few hundred objects each).
     if len(eras):  # the eras have their own colours; the strands share theirs across layers
-        chart = alt.layer(_eras_layer(eras, True).encode(x=alt.X("start:Q", scale=alt.Scale(zero=False, nice=False)),
-                                                         x2="end:Q"), chart).resolve_scale(color="independent")
-    chart = chart.add_params(switch).properties(height=420)
+        shaded = _eras_layer(eras, True).encode(x=alt.X("start:Q", scale=alt.Scale(zero=False, nice=False)),
+                                                x2="end:Q")
+        chart = alt.LayerChart(layer=[shaded, alt.LayerChart(layer=layers)], params=[switch.param], height=420,
+                               resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")))
+    else:
+        chart = alt.LayerChart(layer=layers, params=[switch.param], height=420)
     data = {"mosaic-progress": points.merge(h.tables["strand_info"], on="key", how="left"),
             "mosaic-projections": bands.merge(h.tables["strand_info"][["key", "strand"]], on="key", how="left")
             if len(bands) else bands}
@@ -200,14 +203,16 @@ def forms(h: Headline) -> Chart:
                                                                                  format=",.1f"),
                      alt.Tooltip("source:N", title="Source")]),
     ]
-    chart = alt.layer(*layers)
     shown = eras[eras.end > float(points.year.min())].copy() if len(eras) else eras
     if len(shown):
         shown["start"] = shown.start.clip(lower=float(points.year.min()))
-        chart = alt.layer(_eras_layer(shown, False).encode(x=alt.X("start:Q", scale=alt.Scale(zero=False, nice=False))),
-                          chart).resolve_scale(color="independent")
+        shaded = _eras_layer(shown, False).encode(x=alt.X("start:Q", scale=alt.Scale(zero=False, nice=False)))
+        chart = alt.LayerChart(layer=[shaded, alt.LayerChart(layer=layers)], height=360,
+                               resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")))
+    else:
+        chart = alt.LayerChart(layer=layers, height=360)
     return Chart(
-        chart.properties(height=360), name="mosaic-growth-forms", finding=h.text("forms_finding"),
+        chart, name="mosaic-growth-forms", finding=h.text("forms_finding"),
         description=(
             "Log-scale chart of the METR frontier models' 50% time horizon (points) and four growth forms fitted to "
             "them: exponential, piecewise, bounded superexponential and logistic. The dashed line is the "
@@ -256,7 +261,7 @@ def ranges(h: Headline) -> Chart:
                      alt.Tooltip("horizon_low_minutes:Q", title="From (min)", format=",.2f"),
                      alt.Tooltip("horizon_high_minutes:Q", title="To (min)", format=",.0f"),
                      alt.Tooltip("source:N", title="Source")]),
-    ).properties(height=40 * len(rows) + 20)
+        height=40 * len(rows) + 20)
     return Chart(
         chart, name="mosaic-benchmark-ranges", finding=h.text("ranges_finding"),
         description=("For each benchmark on the common scale, the stretch of equivalent METR horizons over which its "

@@ -63,7 +63,7 @@ def records(h: Headline) -> Chart:
             x="months:Q", tooltip=[alt.Tooltip("label:N", title="Line")]),
     ]
     return Chart(
-        alt.layer(*guides, steps, dots).properties(height=380),
+        alt.layer(*guides, steps, dots, height=380),
         name="replication-records",
         finding=h.text("records_finding"),
         description=(
