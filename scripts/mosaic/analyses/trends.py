@@ -39,12 +39,8 @@ def frontier(df: pd.DataFrame, start: dt.date, cap: float | None = None, date: s
     if cap is not None:
         rows = rows[rows[value] <= cap]
     rows = rows.sort_values([date, value], kind="stable")
-    best = -np.inf
-    keep = []
-    for day, group in rows.groupby(date, sort=True):
-        best = max(best, group[value].max())
-        keep += list(group.index[group[value] >= best])
-    return rows.loc[keep]
+    best = rows.groupby(date, sort=True)[value].max().cummax()  # the best released on or before each date
+    return rows[rows[value] >= rows[date].map(best)]
 
 
 def days(dates: pd.Series) -> np.ndarray:
