@@ -287,3 +287,18 @@ def test_a_build_collects_no_garbage_while_it_runs_and_restores_the_setting(buil
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_build_command_never_collects_garbage_before_its_process_ends(built_copy):
+    # `python -m mosaic build` ends without the interpreter's teardown; collection turned back on after the
+    # build ran one full collection of everything the build held, just before the process ended.
+    with (built_copy / "data" / "coding" / "swe_bench.csv").open("a") as f:
+        f.write("2026-11-01,,GC model + Epoch AI scaffold,GC model,Some lab,Verified,97.5,independent,Epoch AI,"
+                "independent eval,epoch-swe-bench-verified,\n")
+    code = ("import gc\nfrom mosaic.__main__ import run\nfull = gc.get_stats()[2]['collections']\n"
+            "assert run(['build']) == 0\nprint(gc.isenabled(), gc.get_stats()[2]['collections'] - full)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(built_copy / "scripts")})
+    assert proc.returncode == 0, proc.stderr
+    assert "coding: done" in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "False 0"
