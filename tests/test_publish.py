@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import run_build, tree_digest
 
 
@@ -123,3 +125,31 @@ def test_a_rebuild_links_what_did_not_change_and_never_touches_the_site_it_repla
     page = Path("chapters") / "coding.html"
     assert (new_site / page).stat().st_ino != (trashed / page).stat().st_ino
     assert "Linked model" in (new_site / page).read_text() and "Linked model" not in old[page].decode()
+
+
+def test_a_build_stopped_by_the_lock_names_the_holder_even_before_it_has_named_itself(tmp_path):
+    import threading
+
+    from filelock import FileLock
+
+    from mosaic.pipeline.lock import HOLDER, LOCK, Busy, build_lock
+
+    out = tmp_path / "_build"
+    out.mkdir()
+    # The first build of a folder has the lock but has not written its name yet when the second looks.
+    first = FileLock(out / LOCK, timeout=0)
+    first.acquire()
+    try:
+        naming = threading.Timer(0.1, (out / HOLDER).write_text, args=("`python -m mosaic build`, process 1",))
+        naming.start()
+        with pytest.raises(Busy) as stopped:
+            with build_lock(tmp_path, "python -m mosaic build --as-of 2025-06-30"):
+                pass
+        naming.join()
+    finally:
+        first.release()
+    assert "(`python -m mosaic build`, process 1)" in str(stopped.value)
+    # A holder names itself whole, in one rename, leaving nothing beside the name.
+    with build_lock(tmp_path, "python -m mosaic release"):
+        assert (out / HOLDER).read_text().startswith("`python -m mosaic release`, process ")
+        assert sorted(p.name for p in out.iterdir()) == [LOCK, HOLDER]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from filelock import FileLock, Timeout
 
 LOCK = ".lock"
 HOLDER = ".lock-holder"
+HOLDER_WAIT = 1.0  # seconds
 
 
 class Busy(Exception):
@@ -36,21 +38,32 @@ def build_lock(root: Path, command: str):
         raise Busy(f"another build is already running in {root} ({holder(out)}); this one stopped without "
                    f"touching _build/. Run it again when that one has finished.") from None
     try:
+        # Written whole and renamed into place: a build stopped by the lock reads it at any moment, and
+        # a file being written in place could read as empty.
+        tmp = out / f"{HOLDER}.{os.getpid()}"
         try:
-            (out / HOLDER).write_text(f"`{command}`, process {os.getpid()}, started "
-                                      f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M:%S')}")
+            tmp.write_text(f"`{command}`, process {os.getpid()}, started "
+                           f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M:%S')}")
+            os.replace(tmp, out / HOLDER)
         except OSError:  # a full disk must not stop the build from reporting its own error
-            pass
+            tmp.unlink(missing_ok=True)
         yield
     finally:
         lock.release()
 
 
 def holder(out: Path) -> str:
-    try:
-        return (out / HOLDER).read_text().strip() or "holder unknown"
-    except OSError:
-        return "holder unknown"
+    """Who holds the lock. The very first build of a folder may not have named itself yet when the
+    second looks: that one waits up to HOLDER_WAIT seconds for the name."""
+    deadline = time.monotonic() + HOLDER_WAIT
+    while True:
+        try:
+            text = (out / HOLDER).read_text().strip()
+        except OSError:
+            text = ""
+        if text or time.monotonic() >= deadline:
+            return text or "holder unknown"
+        time.sleep(0.02)
 
 
 def command_line() -> str:
