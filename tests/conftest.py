@@ -25,6 +25,13 @@ def run_build(root: Path, *args: str) -> subprocess.CompletedProcess:
     return run_mosaic(root, "build", *args)
 
 
+def add_swe_bench_row(root: Path, model: str, percent: float) -> None:
+    """Append one independent SWE-bench Verified result (an Epoch AI run of `model`) to the project's data."""
+    with (root / "data" / "coding" / "swe_bench.csv").open("a") as f:
+        f.write(f"2026-11-01,,{model} + Epoch AI scaffold,{model},Some lab,Verified,{percent},independent,"
+                "Epoch AI,independent eval,epoch-swe-bench-verified,\n")
+
+
 def run_mosaic(root: Path, command: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """`python -m mosaic COMMAND ARGS` in a project copy, as make runs it."""
     env = {**os.environ, "PYTHONPATH": str(root / "scripts"), **GIT_IDENTITY, **(env or {})}

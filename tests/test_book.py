@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import run_build, tree_digest
+from conftest import add_swe_bench_row, run_build, tree_digest
 
 from mosaic.pipeline.chapters import toc_entries
 
@@ -178,11 +178,8 @@ def test_one_new_row_reexecutes_its_chapter_and_moves_its_figures(built_copy):
 
 def test_one_new_swe_bench_row_reexecutes_coding_and_only_the_readers_of_what_it_moved(built_copy):
     before = {f["key"]: f for f in figures(built_copy)}
-    swe = built_copy / "data" / "coding" / "swe_bench.csv"
     best = before["swe_verified_best_independent"]["value"]
-    with swe.open("a") as f:
-        f.write(f"2026-11-01,,Some model + Epoch AI scaffold,Some model,Some lab,Verified,{best + 1.5},independent,"
-                "Epoch AI,independent eval,epoch-swe-bench-verified,\n")
+    add_swe_bench_row(built_copy, "Some model", best + 1.5)
     proc = run_build(built_copy)
     assert proc.returncode == 0, proc.stderr
     assert "coding: execute (data/coding/swe_bench.csv changed)" in proc.stdout

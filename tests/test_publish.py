@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_build, tree_digest
+from conftest import add_swe_bench_row, run_build, tree_digest
 
 
 def start_build(root: Path, *args: str) -> subprocess.Popen:
@@ -109,10 +109,7 @@ def test_a_rebuild_links_what_did_not_change_and_never_touches_the_site_it_repla
     old_site = html.resolve()
     old = {p.relative_to(old_site): p.read_bytes() for p in old_site.rglob("*") if p.is_file()}
     bundle = next((old_site / "_static" / "vendor").glob("vega-bundle*.js")).relative_to(old_site)
-    swe = built_copy / "data" / "coding" / "swe_bench.csv"
-    with swe.open("a") as f:
-        f.write("2026-11-01,,Linked model + Epoch AI scaffold,Linked model,Some lab,Verified,97.5,independent,"
-                "Epoch AI,independent eval,epoch-swe-bench-verified,\n")
+    add_swe_bench_row(built_copy, "Linked model", 97.5)
     proc = run_build(built_copy)
     assert proc.returncode == 0, proc.stderr
     new_site = html.resolve()

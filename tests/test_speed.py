@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import ROOT, add_swe_bench_row, run_build
 from mosaic.pipeline import chapters as chapter_sources
 from mosaic.pipeline.bench import add_row
 from mosaic.pipeline.build import build, warm_modules
@@ -292,9 +292,7 @@ def test_a_build_collects_no_garbage_while_it_runs_and_restores_the_setting(buil
 def test_the_build_command_never_collects_garbage_before_its_process_ends(built_copy):
     # `python -m mosaic build` ends without the interpreter's teardown; collection turned back on after the
     # build ran one full collection of everything the build held, just before the process ended.
-    with (built_copy / "data" / "coding" / "swe_bench.csv").open("a") as f:
-        f.write("2026-11-01,,GC model + Epoch AI scaffold,GC model,Some lab,Verified,97.5,independent,Epoch AI,"
-                "independent eval,epoch-swe-bench-verified,\n")
+    add_swe_bench_row(built_copy, "GC model", 97.5)
     code = ("import gc\nfrom mosaic.__main__ import run\nfull = gc.get_stats()[2]['collections']\n"
             "assert run(['build']) == 0\nprint(gc.isenabled(), gc.get_stats()[2]['collections'] - full)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True,
