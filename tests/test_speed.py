@@ -10,6 +10,7 @@ nothing left running. How fast it is, `make bench` measures; no test here is tim
 from __future__ import annotations
 
 import gc
+import importlib.util
 import json
 import os
 import re
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, add_swe_bench_row, run_build
+from conftest import ROOT, add_swe_bench_row, run_build, run_mosaic
 from mosaic.pipeline import chapters as chapter_sources
 from mosaic.pipeline.bench import add_row
 from mosaic.pipeline.build import build, warm_modules
@@ -300,3 +301,39 @@ def test_the_build_command_never_collects_garbage_before_its_process_ends(built_
     assert proc.returncode == 0, proc.stderr
     assert "coding: done" in proc.stdout
     assert proc.stdout.splitlines()[-1] == "False 0"
+
+
+def cache_is_fresh(module: Path) -> bool:
+    """Whether Python would import `module` from its cache: the cache exists and its header (PEP 552) names
+    this interpreter's magic number and the source's modification time and size, as the import checks."""
+    try:
+        header = Path(importlib.util.cache_from_source(str(module))).read_bytes()[:16]
+    except OSError:
+        return False
+    st = module.stat()
+    return (header[:4] == importlib.util.MAGIC_NUMBER and header[4:8] == bytes(4)
+            and int.from_bytes(header[8:12], "little") == int(st.st_mtime) & 0xFFFFFFFF
+            and int.from_bytes(header[12:16], "little") == st.st_size & 0xFFFFFFFF)
+
+
+def test_a_build_caches_the_books_compiled_modules_where_python_writes_no_bytecode_and_only_once(project):
+    # Each kernel imports the book's modules; with PYTHONDONTWRITEBYTECODE set, every process compiled them
+    # anew. The build writes their caches itself, before anything else (here, before failing validation).
+    modules = sorted((project / "scripts" / "mosaic").rglob("*.py"))
+    assert len(modules) > 50 and not any(cache_is_fresh(m) for m in modules)
+    bad = project / "data" / "coding" / "swe_bench.csv"
+    bad.write_text(bad.read_text() + "not a date,,,,,,,,,,,\n")
+    no_bytecode = {"PYTHONDONTWRITEBYTECODE": "1", "SOURCE_DATE_EPOCH": ""}
+    proc = run_mosaic(project, "build", env=no_bytecode)
+    assert proc.returncode == 1 and "data/coding/swe_bench.csv" in proc.stderr, proc.stderr
+    assert [m.relative_to(project).as_posix() for m in modules if not cache_is_fresh(m)] == []
+
+    caches = {m: Path(importlib.util.cache_from_source(str(m))).stat().st_mtime_ns for m in modules}
+    changed = project / "scripts" / "mosaic" / "analyses" / "coding.py"
+    changed.write_text(changed.read_text() + "\n# a change\n")
+    proc = run_mosaic(project, "build", env=no_bytecode)
+    assert proc.returncode == 1
+    assert cache_is_fresh(changed)
+    recompiled = [m.name for m in modules
+                  if Path(importlib.util.cache_from_source(str(m))).stat().st_mtime_ns != caches[m]]
+    assert recompiled == ["coding.py"]

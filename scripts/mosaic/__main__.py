@@ -210,6 +210,9 @@ def run(argv: list[str]) -> int:
         return 1 if problems else 0
     if args.command in ("build", "release", "serve"):
         quiet_root_logger()
+        from .pipeline.bytecode import compile_modules
+
+        compile_modules(ROOT)  # before any kernel imports the book's modules
     if args.command in ("build", "release"):
         TEARDOWN_NEEDLESS.append(args.command)
         # The process ends right after the build without the interpreter's teardown (`exit_now`), so it never
