@@ -143,6 +143,17 @@ def test_a_build_with_nothing_to_do_loads_neither_notebooks_kernels_nor_sphinx(b
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_command_line_reads_its_options_without_importing_the_pipeline_that_runs_after_the_first_kernel_starts():
+    # The first kernel starts as soon as the options are read; what the build imports before that delays it.
+    code = ("import sys\nfrom mosaic.__main__ import run\ntry:\n    run(['build', '--help'])\nexcept SystemExit:\n"
+            "    pass\nprint(sorted(m for m in sys.modules if m.startswith('mosaic.')))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
+    assert proc.returncode == 0, proc.stderr
+    assert "--timeout SECONDS" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "['mosaic.__main__', 'mosaic.pipeline', 'mosaic.pipeline.kernels']"
+
+
 def test_chapter_discovery_keeps_what_it_read_until_the_notebook_changes(tmp_path):
     root = copy_project(ROOT, tmp_path / "book")
     first = chapter_sources.discover(root)

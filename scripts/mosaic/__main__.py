@@ -160,7 +160,7 @@ def quiet_root_logger() -> None:
 
 
 def run(argv: list[str]) -> int:
-    from .pipeline.execute import CHAPTER_TIMEOUT
+    from .pipeline.kernels import CHAPTER_TIMEOUT
 
     ap = argparse.ArgumentParser(prog="python -m mosaic", description="Build the Mosaic book.")
     sub = ap.add_subparsers(dest="command", required=True)

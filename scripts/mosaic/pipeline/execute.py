@@ -26,16 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .kernels import CHAPTER_TIMEOUT
 from .plan import Step, reads_of, upstream_digests
 from .validate import Validated, sources_table, write_table
 
 # A kernel answers within a second or two here; one that has not answered by this time lost a port race.
 KERNEL_START_SECONDS = 30
 KERNEL_START_FAILURES = ("before replying to kernel_info", "Kernel didn't respond")
-# How long one chapter may run, kernel start included, before it is stopped and named. A chapter
-# takes a few seconds here; five minutes leaves room for slow machines and large bootstraps
-# (`python -m mosaic build --timeout SECONDS` changes it for one build).
-CHAPTER_TIMEOUT = 300
 
 
 @dataclass

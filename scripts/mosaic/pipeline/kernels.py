@@ -44,6 +44,11 @@ ENGINE = "mosaic-warm"
 STARTS = 3  # a kernel that dies or never answers while starting is started again, up to this many times
 START_SECONDS = 30  # a kernel answers within a second or two here
 LATER_NICE = 10  # the priority of a kernel warming up for a chapter that waits for others (see Kernel.prioritise)
+# How long one chapter may run, kernel start included, before it is stopped and named. A chapter
+# takes a few seconds here; five minutes leaves room for slow machines and large bootstraps
+# (`python -m mosaic build --timeout SECONDS` changes it for one build). Here, not in execute.py,
+# so that the command line reads it without importing the pipeline before the first kernel starts.
+CHAPTER_TIMEOUT = 300
 
 
 class KernelStartError(RuntimeError):

@@ -226,7 +226,7 @@ class Live:
 
     # -- building --------------------------------------------------------------------------------
     def build_once(self, saved: float | None = None) -> bool:
-        from .execute import CHAPTER_TIMEOUT
+        from .kernels import CHAPTER_TIMEOUT
 
         t0 = time.perf_counter()
         try:
