@@ -124,6 +124,18 @@ def test_a_rebuild_links_what_did_not_change_and_never_touches_the_site_it_repla
     assert "Linked model" in (new_site / page).read_text() and "Linked model" not in old[page].decode()
 
 
+def test_the_themes_translation_catalogues_are_rendered_but_not_published(built):
+    # sphinx-book-theme keeps its .po/.mo files in its static folder; they translate its templates while
+    # Sphinx renders, and no page of the book loads them.
+    rendered = built / "_build" / "render" / "_build" / "html"
+    assert len(list((rendered / "_static" / "locales").rglob("*.mo"))) > 40
+    site = (built / "_build" / "html").resolve()
+    assert not (site / "_static" / "locales").exists()
+    assert (site / "_static" / "vendor").is_dir() and (site / "chapters" / "coding.html").is_file()
+    texts = [p.read_text(encoding="utf-8") for p in site.rglob("*") if p.suffix in (".html", ".js", ".css")]
+    assert len(texts) > 20 and not [t for t in texts if "locales/" in t and "booktheme" in t]
+
+
 def test_a_build_stopped_by_the_lock_names_the_holder_even_before_it_has_named_itself(tmp_path):
     import threading
 
