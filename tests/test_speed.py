@@ -154,6 +154,31 @@ def test_the_command_line_reads_its_options_without_importing_the_pipeline_that_
     assert proc.stdout.strip().splitlines()[-1] == "['mosaic.__main__', 'mosaic.pipeline', 'mosaic.pipeline.kernels']"
 
 
+def test_a_rebuild_after_new_data_runs_its_chapters_without_importing_jupytext_and_a_changed_chapter_is_converted(
+        built_copy):
+    # jupytext converts a chapter file to the notebook papermill runs; a file unchanged since the last build
+    # has its notebook kept in _build/cache/notebooks/, so that new data alone does not import jupytext.
+    add_swe_bench_row(built_copy, "No jupytext model", 97.5)
+    code = ("import sys\nfrom mosaic.__main__ import run\nassert run(['build']) == 0\n"
+            "print('jupytext' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": str(built_copy / "scripts")}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "coding: done" in proc.stdout and proc.stdout.strip().splitlines()[-1] == "False"
+    executed = json.loads((built_copy / "_build" / "executed" / "coding" / "notebook.ipynb").read_text())
+    assert any("ch.chart(plot.horizons(k))" in "".join(c["source"]) for c in executed["cells"])
+
+    md = built_copy / "chapters" / "coding.md"
+    md.write_text(md.read_text().replace("ch.chart(plot.horizons(k))", "ch.chart(plot.horizons(k))  # edited", 1))
+    proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "coding: done" in proc.stdout and proc.stdout.strip().splitlines()[-1] == "True"
+    executed = json.loads((built_copy / "_build" / "executed" / "coding" / "notebook.ipynb").read_text())
+    assert any("ch.chart(plot.horizons(k))  # edited" in "".join(c["source"]) for c in executed["cells"])
+    kept = sorted(p.name for p in (built_copy / "_build" / "cache" / "notebooks").glob("coding.*"))
+    assert len(kept) == 1
+
+
 def test_chapter_discovery_keeps_what_it_read_until_the_notebook_changes(tmp_path):
     root = copy_project(ROOT, tmp_path / "book")
     first = chapter_sources.discover(root)

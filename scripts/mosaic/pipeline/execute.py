@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .chapters import notebook as chapter_notebook
 from .kernels import CHAPTER_TIMEOUT
 from .plan import Step, reads_of, upstream_digests
 from .validate import Validated, sources_table, write_table
@@ -74,16 +75,21 @@ class Clock:
                       f"for {t:g} s (--timeout SECONDS changes it)")
 
 
-def prepare(source: str, out: str, context: dict) -> Path:
-    """The chapter's work folder beside its final one: the notebook to run and its context.json."""
-    import jupytext
-    import nbformat
+def prepare(source: str, out: str, context: dict, cache: Path | None = None) -> Path:
+    """The chapter's work folder beside its final one: the notebook to run and its context.json.
 
+    With `cache`, the notebook jupytext made of this very file before (`chapters.notebook`)."""
     final = Path(out)
     work = final.with_name(final.name + ".partial")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    nbformat.write(jupytext.read(source), work / "input.ipynb")
+    if cache is not None:
+        shutil.copyfile(chapter_notebook(Path(source), cache), work / "input.ipynb")
+    else:
+        import jupytext
+        import nbformat
+
+        nbformat.write(jupytext.read(source), work / "input.ipynb")
     (work / "context.json").write_text(json.dumps(context, indent=1, default=str))
     return work
 
@@ -240,7 +246,7 @@ class Runner:
         kernel = self.pool.take(name)
         self.pool.import_for_running()  # papermill, jupytext, nbformat: imported while the first kernels start
         try:
-            work = prepare(str(step.chapter.path), out, ctx)  # while the kernel finishes starting
+            work = prepare(str(step.chapter.path), out, ctx, cache)  # while the kernel finishes starting
         except Exception as exc:
             fut: Future = Future()
             fut.set_result(failure(name, exc, clock))
@@ -296,6 +302,11 @@ def run(runner: Runner, steps: list[Step], validated: Validated, executed: Path,
     results: list[Result] = []
     failed = False
     runner.spare(waiting)
+    if not runner.reference:
+        # Here, in the build's own thread, before the first chapter sets Sphinx going (see kernels.Pool): a
+        # chapter file changed since the last build has jupytext imported to convert it, while kernels start.
+        for s in todo:
+            chapter_notebook(s.chapter.path, cache)
     try:
         while True:
             while not failed and len(running) < runner.workers:

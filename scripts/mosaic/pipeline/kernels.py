@@ -361,10 +361,10 @@ class Pool:
     chapters that run later. Every kernel the pool started is killed by `close()`.
 
     What starting a kernel and running a chapter import on this side (jupyter_client, then
-    papermill, nbclient, jupytext) is imported by the thread that calls `spare`, `take` and
-    `import_for_running`, the build's own, never by a kernel's thread: two threads importing
-    the same packages at once can deadlock, and Python then hands one of them a
-    half-initialised module. Kernel threads import nothing once started; Sphinx is set up
+    papermill, nbclient, and jupytext when a chapter changed) is imported by the thread that
+    calls `spare`, `take` and `import_for_running`, the build's own, never by a kernel's
+    thread: two threads importing the same packages at once can deadlock, and Python then
+    hands one of them a half-initialised module. Kernel threads import nothing once started; Sphinx is set up
     once `settled` is set: the imports made, and the first `limit` kernels warm.
     """
 
@@ -483,9 +483,8 @@ def import_for_start() -> None:
 
 
 def import_for_running() -> None:
-    """What preparing and running a chapter imports: jupytext, nbformat, papermill and its nbclient engine."""
-    import encodings.unicode_escape  # noqa: F401  (jupytext reading a notebook)
-    import jupytext  # noqa: F401
+    """What running a chapter imports: nbformat, papermill and its nbclient engine. (jupytext, for a chapter
+    file changed since the last build, is imported before: see `chapters.notebook` and `execute.run`.)"""
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
     import papermill.translators  # noqa: F401
