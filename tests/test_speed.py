@@ -25,6 +25,7 @@ from conftest import ROOT, add_swe_bench_row, run_build, run_mosaic
 from mosaic.pipeline import chapters as chapter_sources
 from mosaic.pipeline.bench import add_row
 from mosaic.pipeline.build import build, warm_modules
+from mosaic.pipeline.execute import first_later
 from mosaic.pipeline.kernels import LATER_NICE, Pool
 from mosaic.pipeline.project import copy_project
 from test_input import processes_in, wait_until_gone
@@ -288,6 +289,17 @@ def test_kernels_for_later_chapters_warm_up_at_a_lower_priority_and_chapters_get
     finally:
         pool.close()
     assert wait_until_gone(tmp_path) == []
+
+
+def test_a_kernel_for_a_waiting_chapter_warms_at_the_usual_priority_only_on_a_processor_no_chapter_can_use():
+    # Two processors. After one CSV row its chapter runs alone: the landing chapter's kernel (index 1) takes the
+    # other processor at the usual priority. A clean build has more chapters ready than processors.
+    assert first_later(ready=1, busy=0, workers=2) == 2
+    assert first_later(ready=6, busy=0, workers=2) == 6
+    # Both processors running chapters: kernels for chapters waiting on them warm up at a lower priority.
+    assert first_later(ready=0, busy=2, workers=2) == 0
+    assert first_later(ready=0, busy=1, workers=2) == 1
+    assert first_later(ready=1, busy=0, workers=1) == 1
 
 
 def test_sphinx_sets_up_only_once_the_first_kernels_are_warm(tmp_path):

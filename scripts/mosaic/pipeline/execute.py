@@ -253,15 +253,15 @@ class Runner:
             return fut
         return kernel.submit(in_warm_kernel(name, work, step.params, step.parts, out, clock))
 
-    def spare(self, upcoming: list[Step]) -> None:
+    def spare(self, upcoming: list[Step], busy: int = 0) -> None:
         """Kernels started for the next chapters to run, up to `workers`: one warmed for each chapter that
         can run now, in order, then for those waiting on others (warmed for any of them: which of them
-        will run is known only once the chapters they read have run)."""
+        will run is known only once the chapters they read have run). `busy`: chapters running now."""
         if self.pool is not None and not self.reference:
             ready = [[s.chapter.name] for s in upcoming if not s.waits_for]
             waiting = [s.chapter.name for s in upcoming if s.waits_for]
             self.pool.spare(min(len(upcoming), self.workers), upcoming=ready + [waiting] * len(waiting),
-                            later=len(ready))
+                            later=first_later(len(ready), busy, self.workers))
 
     def stop(self) -> None:
         """Stop at once: kill every kernel and worker still running (an interrupt)."""
@@ -281,6 +281,15 @@ class Runner:
         if self._processes is not None:
             self._processes.shutdown()
             self._processes = None
+
+
+def first_later(ready: int, busy: int, workers: int) -> int:
+    """Which spare kernels warm up at a lower priority (kernels.LATER_NICE): those from this index on, past
+    one per chapter that can run now. A kernel for a chapter waiting on others does so only while chapters
+    running or able to run keep every processor busy; one that no such chapter can use goes to it at the
+    usual priority. After one CSV row, the chapter with the row runs alone, and the landing chapter's kernel
+    (scipy among its imports) warmed at a lower priority became ready 0.2 s after that chapter had run."""
+    return max(ready, workers - busy)
 
 
 def run(runner: Runner, steps: list[Step], validated: Validated, executed: Path, cache: Path,
@@ -320,7 +329,7 @@ def run(runner: Runner, steps: list[Step], validated: Validated, executed: Path,
                         done.add(step.chapter.name)
                         continue
                 running[runner.launch(step, validated, executed, cache, timeout)] = step
-                runner.spare([s for s in waiting if not s.waits_for or s.stale])
+                runner.spare([s for s in waiting if not s.waits_for or s.stale], busy=len(running))
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
