@@ -106,6 +106,7 @@ class Warm:
         self.pool.spare(max(self.workers, min(self.chain if self.last_executed is None else self.last_executed, self.chain)),
                         upcoming=None)
         self.pool.import_for_running()
+        chapter_sources.import_converter()
         if self.base is not None and (self.base / "stage" / "_toc.yml").exists():
             self.renderer(self.base / "stage", self.base / "render").prepare(after=self.pool.imported)
 

@@ -108,6 +108,13 @@ def notebook(path: Path, cache: Path) -> Path:
     return stored
 
 
+def import_converter() -> None:
+    """Import jupytext now, in a process that sets Sphinx up in another thread between builds (the live mode),
+    so that a chapter edited next is not converted while Sphinx imports the same packages (markdown-it):
+    two threads importing them at once can deadlock (see kernels.Pool)."""
+    import jupytext  # noqa: F401
+
+
 def read(path: Path, cache: Path | None = None) -> ChapterSource:
     facts = notebook_facts(path, cache)
     meta = facts["meta"]

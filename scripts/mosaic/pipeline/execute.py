@@ -244,7 +244,7 @@ class Runner:
                                           step.parts, out, ctx, timeout)
         clock = Clock(timeout)  # the chapter's time runs from now, a kernel still starting included
         kernel = self.pool.take(name)
-        self.pool.import_for_running()  # papermill, jupytext, nbformat: imported while the first kernels start
+        self.pool.import_for_running()  # papermill and nbformat: imported while the first kernels start
         try:
             work = prepare(str(step.chapter.path), out, ctx, cache)  # while the kernel finishes starting
         except Exception as exc:

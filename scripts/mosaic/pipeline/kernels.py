@@ -364,8 +364,8 @@ class Pool:
     papermill, nbclient, and jupytext when a chapter changed) is imported by the thread that
     calls `spare`, `take` and `import_for_running`, the build's own, never by a kernel's
     thread: two threads importing the same packages at once can deadlock, and Python then
-    hands one of them a half-initialised module. Kernel threads import nothing once started; Sphinx is set up
-    once `settled` is set: the imports made, and the first `limit` kernels warm.
+    hands one of them a half-initialised module. Kernel threads import nothing once started;
+    Sphinx is set up once `settled` is set: the imports made, and the first `limit` kernels warm.
     """
 
     def __init__(self, root: Path, folder: Path, modules: WarmSets, limit: int | None = None):
