@@ -122,6 +122,12 @@ def test_a_rebuild_links_what_did_not_change_and_never_touches_the_site_it_repla
     page = Path("chapters") / "coding.html"
     assert (new_site / page).stat().st_ino != (trashed / page).stat().st_ino
     assert "Linked model" in (new_site / page).read_text() and "Linked model" not in old[page].decode()
+    # So with what publishing writes itself: the data package of a chapter the row left as it was is the
+    # published file, that of the chapter with the row a new one; the old site holds the old bytes.
+    same, changed = Path("_static/data/economy/datapackage.json"), Path("_static/data/coding/SHA256SUMS")
+    assert (new_site / same).stat().st_ino == (trashed / same).stat().st_ino
+    assert (new_site / changed).stat().st_ino != (trashed / changed).stat().st_ino
+    assert (new_site / changed).read_bytes() != old[changed]
 
 
 def test_the_themes_translation_catalogues_are_rendered_but_not_published(built):

@@ -39,18 +39,31 @@ def one_line(exc: OSError, doing: str) -> str:
     return f"{exc.strerror or exc}{where} while {doing}; the published site was left as it was"
 
 
-def write(path: Path, data: bytes | str) -> None:
-    """Write a file of the site being assembled as a new file: one copied in may be a hard link into the
-    published site (see `copy_site`), which must not change under its readers."""
+def write(site: Path, rel: str | Path, data: bytes | str, previous: Path | None = None) -> None:
+    """Put one file into the site being assembled, as a new file: one copied in may be a hard link into the
+    published site (see `copy_site`), which must not change under its readers.
+
+    When the published site `previous` holds these very bytes at the same place, the file is hard-linked
+    from it instead, as `copy_site` does for the rendered pages. After one new row most chapters' data
+    packages are as they were; writing their 130 or so files anew, just after the build had written
+    its pages, took 0.1 to 0.2 s of a one-row rebuild, against 0.03 s to link them."""
+    path = site / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    if previous is not None:
+        old = previous / rel
+        try:
+            same = stat.S_ISREG(old.lstat().st_mode) and old.stat().st_size == len(data) and old.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            archive.place(old, path)
+            return
+    path.write_bytes(data)
 
 
-def chapter_package(site: Path, ed: Edition, book: Book, day: str) -> None:
+def chapter_package(site: Path, ed: Edition, book: Book, day: str, previous: Path | None = None) -> None:
     """The chapter's data package in _static/data/<chapter>/, next to the chart files its page links."""
     v = ed.released
     label = str(v.version) if v else ("variant" if ed.status == "variant" else "unreleased")
@@ -61,7 +74,7 @@ def chapter_package(site: Path, ed: Edition, book: Book, day: str) -> None:
         description=(f"Every file behind the chapter “{ed.title}” of {book.title}"
                      + (f", version {v.version} of {v.date}." if v else ", not a released version.")))
     for path, data in datapackage.with_package(ed.files, pkg, book).items():
-        write(site / "_static" / "data" / ed.name / path, data)
+        write(site, Path("_static") / "data" / ed.name / path, data, previous)
 
 
 def book_files(root: Path, validated: Validated) -> dict[str, bytes]:
@@ -73,7 +86,8 @@ def book_data_hash(root: Path, validated: Validated) -> str:
     return "sha256:" + digest(manifest(book_files(root, validated)))
 
 
-def book_package(root: Path, site: Path, validated: Validated, ledger: Ledger, book: Book, day: str) -> str:
+def book_package(root: Path, site: Path, validated: Validated, ledger: Ledger, book: Book, day: str,
+                 previous: Path | None = None) -> str:
     """download/: every CSV with sources.csv, SHA256SUMS, datapackage.json, the licence, and all of it zipped."""
     files = book_files(root, validated)
     data_hash = "sha256:" + digest(manifest(files))
@@ -86,24 +100,25 @@ def book_package(root: Path, site: Path, validated: Validated, ledger: Ledger, b
                               description="Every CSV the book is built from, with the sources each row cites.")
     out = datapackage.with_package(files, pkg, book)
     for path, data in out.items():
-        write(site / "download" / path, data)
-    write(site / pages.BOOK_DATA, datapackage.zipped(out, "mosaic-data"))
+        write(site, Path("download") / path, data, previous)
+    write(site, pages.BOOK_DATA, datapackage.zipped(out, "mosaic-data"), previous)
     return data_hash
 
 
 def furnish(root: Path, rendered: Path, site: Path, editions: list[Edition], ledger: Ledger, book: Book,
-            validated: Validated, day: str) -> str:
-    """Put the edition furniture, data packages and data download into an assembled site; returns the book's data hash."""
+            validated: Validated, day: str, previous: Path | None = None) -> str:
+    """Put the edition furniture, data packages and data download into an assembled site; returns the book's
+    data hash. A file the published site `previous` holds with the same bytes is linked from it (`write`)."""
     for ed in editions:
-        page = site / "chapters" / f"{ed.name}.html"
         text = (rendered / "chapters" / f"{ed.name}.html").read_text(encoding="utf-8")
-        write(page, pages.decorate_chapter(text, ed, book, day=day))
-        chapter_package(site, ed, book, day)
+        write(site, Path("chapters") / f"{ed.name}.html", pages.decorate_chapter(text, ed, book, day=day), previous)
+        chapter_package(site, ed, book, day, previous)
     changelog = site / "changelog.html"
     if changelog.exists():
-        write(changelog, pages.fill_changelog(changelog.read_text(encoding="utf-8"), ledger, editions))
-    write(site / ".nojekyll", b"")  # GitHub Pages serves folders starting with '_' as they are
-    return book_package(root, site, validated, ledger, book, day)
+        write(site, "changelog.html", pages.fill_changelog(changelog.read_text(encoding="utf-8"), ledger, editions),
+              previous)
+    write(site, ".nojekyll", b"", previous)  # GitHub Pages serves folders starting with '_' as they are
+    return book_package(root, site, validated, ledger, book, day, previous)
 
 
 # Rendered but never published: the theme's translation catalogues (sphinx-book-theme ships them inside its
@@ -163,8 +178,9 @@ def publish(root: Path, rendered: Path, build: Path, editions: list[Edition], le
     try:
         sites.mkdir(parents=True, exist_ok=True)
         published = build / "html"
-        copy_site(rendered, partial, published.resolve() if published.is_symlink() and published.is_dir() else None)
-        furnish(root, rendered, partial, editions, ledger, book, validated, day)
+        previous = published.resolve() if published.is_symlink() and published.is_dir() else None
+        copy_site(rendered, partial, previous)
+        furnish(root, rendered, partial, editions, ledger, book, validated, day, previous)
         if before_switch is not None:
             doing = "archiving the released versions"
             ledger = before_switch(partial)
