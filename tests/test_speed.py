@@ -302,6 +302,26 @@ def test_a_kernel_for_a_waiting_chapter_warms_at_the_usual_priority_only_on_a_pr
     assert first_later(ready=1, busy=0, workers=1) == 1
 
 
+def test_sphinx_set_up_again_in_the_same_process_writes_no_page_that_did_not_change(built_copy):
+    # The live mode sets Sphinx up anew for each build, in one process. Sphinx's default templates_path
+    # was one list shared by every application there, which the themes appended to: no configuration
+    # matched the last, and Sphinx wrote every page again after every save.
+    code = ("from pathlib import Path\nfrom mosaic.pipeline.render import Renderer\n"
+            "def render():\n"
+            "    r = Renderer(Path.cwd() / '_build/stage', Path.cwd() / '_build/render')\n    r.prepare()\n"
+            "    return r.build()\n"
+            "html = render()  # this copy of the book lives in another folder: its first render writes every page\n"
+            # index.html, sphinx-external-toc's redirect to the first chapter, is written by every build
+            "before = {p: p.stat().st_mtime_ns for p in html.rglob('*.html') if p.name != 'index.html'}\n"
+            "render()\nrender()\n"
+            "print(len(before), sorted(p.name for p in before if p.stat().st_mtime_ns != before[p]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(built_copy / "scripts")})
+    assert proc.returncode == 0, proc.stderr
+    pages, rewritten = proc.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert int(pages) > 8 and rewritten == "[]"
+
+
 def test_sphinx_sets_up_only_once_the_first_kernels_are_warm(tmp_path):
     # Sphinx's set-up takes a processor for about half a second: while the first kernels warm up it delayed
     # the kernel the second chapter of a one-row rebuild waits for. `settled` is what it waits for.

@@ -230,6 +230,11 @@ def sphinx_config(stage_dir: Path) -> tuple[dict, dict, list[str]]:
            "nitpicky": True}
     config, meta = get_final_config(user_yaml=user, cli_config=cli, sourcedir=stage_dir, validate=False,
                                     use_external_toc=True)
+    # Sphinx's default templates_path is one list for every application a process makes, and the themes
+    # append their folders to it: each application set up again in the same process (the live mode) saw
+    # the folders of all the ones before, its configuration never matched the last build's, and Sphinx
+    # wrote every page again after every save. Each application gets a list of its own.
+    config["templates_path"] = list(config.get("templates_path", []))
     return config, meta, notes
 
 
