@@ -31,6 +31,12 @@ from mosaic.pipeline.project import copy_project
 from test_input import processes_in, wait_until_gone
 
 
+def run_python(root: Path, code: str) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter in the project `root`, its scripts importable, as `python -m mosaic` runs."""
+    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(root / "scripts")})
+
+
 def published(root: Path) -> dict[str, bytes]:
     """Every file of the published site, by path."""
     site = (root / "_build" / "html").resolve()
@@ -137,8 +143,7 @@ def test_a_build_with_nothing_to_do_loads_neither_notebooks_kernels_nor_sphinx(b
     code = ("import sys\nfrom mosaic.__main__ import run\nassert run(['build']) == 0\n"
             "print(sorted(m for m in ('jupytext', 'papermill', 'jupyter_client', 'sphinx', 'altair', 'nbformat') "
             "if m in sys.modules))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(built_copy / "scripts")})
+    proc = run_python(built_copy, code)
     assert proc.returncode == 0, proc.stderr
     assert "Nothing changed" in proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "[]"
@@ -148,8 +153,7 @@ def test_the_command_line_reads_its_options_without_importing_the_pipeline_that_
     # The first kernel starts as soon as the options are read; what the build imports before that delays it.
     code = ("import sys\nfrom mosaic.__main__ import run\ntry:\n    run(['build', '--help'])\nexcept SystemExit:\n"
             "    pass\nprint(sorted(m for m in sys.modules if m.startswith('mosaic.')))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
+    proc = run_python(ROOT, code)
     assert proc.returncode == 0, proc.stderr
     assert "--timeout SECONDS" in proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "['mosaic.__main__', 'mosaic.pipeline', 'mosaic.pipeline.kernels']"
@@ -162,8 +166,7 @@ def test_a_rebuild_after_new_data_runs_its_chapters_without_importing_jupytext_a
     add_swe_bench_row(built_copy, "No jupytext model", 97.5)
     code = ("import sys\nfrom mosaic.__main__ import run\nassert run(['build']) == 0\n"
             "print('jupytext' in sys.modules)")
-    env = {**os.environ, "PYTHONPATH": str(built_copy / "scripts")}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True, env=env)
+    proc = run_python(built_copy, code)
     assert proc.returncode == 0, proc.stderr
     assert "coding: done" in proc.stdout and proc.stdout.strip().splitlines()[-1] == "False"
     executed = json.loads((built_copy / "_build" / "executed" / "coding" / "notebook.ipynb").read_text())
@@ -171,7 +174,7 @@ def test_a_rebuild_after_new_data_runs_its_chapters_without_importing_jupytext_a
 
     md = built_copy / "chapters" / "coding.md"
     md.write_text(md.read_text().replace("ch.chart(plot.horizons(k))", "ch.chart(plot.horizons(k))  # edited", 1))
-    proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True, env=env)
+    proc = run_python(built_copy, code)
     assert proc.returncode == 0, proc.stderr
     assert "coding: done" in proc.stdout and proc.stdout.strip().splitlines()[-1] == "True"
     executed = json.loads((built_copy / "_build" / "executed" / "coding" / "notebook.ipynb").read_text())
@@ -315,8 +318,7 @@ def test_sphinx_set_up_again_in_the_same_process_writes_no_page_that_did_not_cha
             "before = {p: p.stat().st_mtime_ns for p in html.rglob('*.html') if p.name != 'index.html'}\n"
             "render()\nrender()\n"
             "print(len(before), sorted(p.name for p in before if p.stat().st_mtime_ns != before[p]))\n")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(built_copy / "scripts")})
+    proc = run_python(built_copy, code)
     assert proc.returncode == 0, proc.stderr
     pages, rewritten = proc.stdout.strip().splitlines()[-1].split(" ", 1)
     assert int(pages) > 8 and rewritten == "[]"
@@ -364,8 +366,7 @@ def test_the_build_command_never_collects_garbage_before_its_process_ends(built_
     add_swe_bench_row(built_copy, "GC model", 97.5)
     code = ("import gc\nfrom mosaic.__main__ import run\nfull = gc.get_stats()[2]['collections']\n"
             "assert run(['build']) == 0\nprint(gc.isenabled(), gc.get_stats()[2]['collections'] - full)")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=built_copy, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(built_copy / "scripts")})
+    proc = run_python(built_copy, code)
     assert proc.returncode == 0, proc.stderr
     assert "coding: done" in proc.stdout
     assert proc.stdout.splitlines()[-1] == "False 0"
