@@ -142,6 +142,38 @@ def test_the_themes_translation_catalogues_are_rendered_but_not_published(built)
     assert len(texts) > 20 and not [t for t in texts if "locales/" in t and "booktheme" in t]
 
 
+def test_a_build_stopped_by_the_lock_never_names_a_build_that_has_ended(tmp_path):
+    import threading
+
+    from filelock import FileLock
+
+    from mosaic.pipeline.lock import HOLDER, LOCK, Busy, build_lock
+
+    # A build that was killed left its name; the build that has just taken the lock names itself 0.1 s later.
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    out = tmp_path / "_build"
+    out.mkdir()
+    (out / HOLDER).write_text(f"`python -m mosaic build`, process {ended.pid}, started 2026-11-01 10:00:00")
+    first = FileLock(out / LOCK, timeout=0)
+    first.acquire()
+    try:
+        naming = threading.Timer(0.1, (out / HOLDER).write_text,
+                                 args=(f"`python -m mosaic build --force`, process {os.getpid()}",))
+        naming.start()
+        with pytest.raises(Busy) as stopped:
+            with build_lock(tmp_path, "python -m mosaic build --as-of 2025-06-30"):
+                pass
+        naming.join()
+    finally:
+        first.release()
+    assert f"(`python -m mosaic build --force`, process {os.getpid()})" in str(stopped.value)
+    # A build that ends takes its name away with it.
+    with build_lock(tmp_path, "python -m mosaic build"):
+        assert (out / HOLDER).exists()
+    assert not (out / HOLDER).exists()
+
+
 def test_a_build_stopped_by_the_lock_names_the_holder_even_before_it_has_named_itself(tmp_path):
     import threading
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import time
 from contextlib import contextmanager
@@ -49,21 +50,37 @@ def build_lock(root: Path, command: str):
             tmp.unlink(missing_ok=True)
         yield
     finally:
+        (out / HOLDER).unlink(missing_ok=True)  # named only while it holds the lock
         lock.release()
 
 
 def holder(out: Path) -> str:
-    """Who holds the lock. The very first build of a folder may not have named itself yet when the
-    second looks: that one waits up to HOLDER_WAIT seconds for the name."""
+    """Who holds the lock. A build that has just taken it may not have named itself yet when the second
+    looks, and the name there may still be that of a build that was killed: the second waits up to
+    HOLDER_WAIT seconds for the name of a running process."""
     deadline = time.monotonic() + HOLDER_WAIT
     while True:
         try:
             text = (out / HOLDER).read_text().strip()
         except OSError:
             text = ""
-        if text or time.monotonic() >= deadline:
-            return text or "holder unknown"
+        if (text and running(text)) or time.monotonic() >= deadline:
+            return text if text and running(text) else "holder unknown"
         time.sleep(0.02)
+
+
+def running(name: str) -> bool:
+    """Whether the process a holder's name gives is running (a name without one is taken at its word)."""
+    m = re.search(r"process (\d+)", name)
+    if m is None:
+        return True
+    try:
+        os.kill(int(m.group(1)), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # it exists, as another user's process
+    return True
 
 
 def command_line() -> str:
