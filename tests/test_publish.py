@@ -142,12 +142,33 @@ def test_the_themes_translation_catalogues_are_rendered_but_not_published(built)
     assert len(texts) > 20 and not [t for t in texts if "locales/" in t and "booktheme" in t]
 
 
-def test_a_build_stopped_by_the_lock_never_names_a_build_that_has_ended(tmp_path):
+def stopped_by_lock(root: Path, late_name: str) -> str:
+    """The message of a build stopped by the lock of `root`, which another holds and names as `late_name`
+    0.1 s after the stopped build first looks."""
     import threading
 
     from filelock import FileLock
 
     from mosaic.pipeline.lock import HOLDER, LOCK, Busy, build_lock
+
+    out = root / "_build"
+    out.mkdir(exist_ok=True)
+    first = FileLock(out / LOCK, timeout=0)
+    first.acquire()
+    try:
+        naming = threading.Timer(0.1, (out / HOLDER).write_text, args=(late_name,))
+        naming.start()
+        with pytest.raises(Busy) as stopped:
+            with build_lock(root, "python -m mosaic build --as-of 2025-06-30"):
+                pass
+        naming.join()
+    finally:
+        first.release()
+    return str(stopped.value)
+
+
+def test_a_build_stopped_by_the_lock_never_names_a_build_that_has_ended(tmp_path):
+    from mosaic.pipeline.lock import HOLDER, build_lock
 
     # A build that was killed left its name; the build that has just taken the lock names itself 0.1 s later.
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -155,19 +176,8 @@ def test_a_build_stopped_by_the_lock_never_names_a_build_that_has_ended(tmp_path
     out = tmp_path / "_build"
     out.mkdir()
     (out / HOLDER).write_text(f"`python -m mosaic build`, process {ended.pid}, started 2026-11-01 10:00:00")
-    first = FileLock(out / LOCK, timeout=0)
-    first.acquire()
-    try:
-        naming = threading.Timer(0.1, (out / HOLDER).write_text,
-                                 args=(f"`python -m mosaic build --force`, process {os.getpid()}",))
-        naming.start()
-        with pytest.raises(Busy) as stopped:
-            with build_lock(tmp_path, "python -m mosaic build --as-of 2025-06-30"):
-                pass
-        naming.join()
-    finally:
-        first.release()
-    assert f"(`python -m mosaic build --force`, process {os.getpid()})" in str(stopped.value)
+    message = stopped_by_lock(tmp_path, f"`python -m mosaic build --force`, process {os.getpid()}")
+    assert f"(`python -m mosaic build --force`, process {os.getpid()})" in message
     # A build that ends takes its name away with it.
     with build_lock(tmp_path, "python -m mosaic build"):
         assert (out / HOLDER).exists()
@@ -175,28 +185,13 @@ def test_a_build_stopped_by_the_lock_never_names_a_build_that_has_ended(tmp_path
 
 
 def test_a_build_stopped_by_the_lock_names_the_holder_even_before_it_has_named_itself(tmp_path):
-    import threading
+    from mosaic.pipeline.lock import HOLDER, LOCK, build_lock
 
-    from filelock import FileLock
-
-    from mosaic.pipeline.lock import HOLDER, LOCK, Busy, build_lock
-
-    out = tmp_path / "_build"
-    out.mkdir()
     # The first build of a folder has the lock but has not written its name yet when the second looks.
-    first = FileLock(out / LOCK, timeout=0)
-    first.acquire()
-    try:
-        naming = threading.Timer(0.1, (out / HOLDER).write_text, args=("`python -m mosaic build`, process 1",))
-        naming.start()
-        with pytest.raises(Busy) as stopped:
-            with build_lock(tmp_path, "python -m mosaic build --as-of 2025-06-30"):
-                pass
-        naming.join()
-    finally:
-        first.release()
-    assert "(`python -m mosaic build`, process 1)" in str(stopped.value)
+    message = stopped_by_lock(tmp_path, "`python -m mosaic build`, process 1")
+    assert "(`python -m mosaic build`, process 1)" in message
     # A holder names itself whole, in one rename, leaving nothing beside the name.
+    out = tmp_path / "_build"
     with build_lock(tmp_path, "python -m mosaic release"):
         assert (out / HOLDER).read_text().startswith("`python -m mosaic release`, process ")
         assert sorted(p.name for p in out.iterdir()) == [LOCK, HOLDER]
