@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, run_build
 from mosaic.analyses import capability as cap
@@ -269,6 +271,51 @@ START = D(2023, 1, 1).toordinal()
 
 def fitted(form: str, days: list[float], ln_values: list[float]) -> growth.FormFit:
     return growth.fit(form, [START + d for d in days], np.exp(ln_values))
+
+
+def first_dates_date_by_date(f: growth.FormFit, threshold: float, start: float, levels) -> np.ndarray:
+    """`FormFit.reaches` as its definition reads: every level's quantile compared with the threshold at every date
+    of the search grid, the first date at or above it interpolated with the one before."""
+    grid = start + np.arange(0, growth.SEARCH_YEARS * growth.DAYS_PER_YEAR, growth.SEARCH_STEP_DAYS)
+    loc, scale = f.predict(grid)
+    target = math.log(threshold)
+    out = []
+    for z in np.atleast_1d(growth.t_quantile(1 - np.asarray(levels, dtype=float), f.df)):
+        y = loc + z * scale
+        at = np.flatnonzero(y >= target)
+        if not len(at):
+            out.append(math.nan)
+        elif at[0] == 0:
+            out.append(grid[0])
+        else:
+            j = at[0]
+            out.append(grid[j - 1] + (target - y[j - 1]) / (y[j] - y[j - 1]) * (grid[j] - grid[j - 1]))
+    return np.array(out)
+
+
+@settings(max_examples=150, deadline=None)
+@given(form=st.sampled_from(growth.FORMS), n=st.integers(4, 14), slope=st.floats(-0.5, 1.5),
+       noise=st.sampled_from([0.0, 0.01, 0.3, 1.0]), seed=st.integers(0, 2 ** 16),
+       above=st.floats(0.5, 50), lead=st.floats(-200, 200),
+       levels=st.sampled_from(["draws", "band", "ends", "none"]), s=st.sampled_from(["fitted", 0.0, math.nan]))
+def test_crossing_dates_are_those_of_comparing_every_level_with_every_date(form, n, slope, noise, seed, above, lead,
+                                                                           levels, s):
+    # The landing page draws 2,000 crossing dates from each fit; they are found by bisection, and must be
+    # exactly the dates the definition gives, also for levels of 0 and 1 and for a fit with no spread.
+    rng = np.random.default_rng(seed)
+    days = np.sort(rng.choice(np.arange(0, 2200), n, replace=False)).astype(float)
+    ln = 0.3 + slope * days / 365.25 + rng.normal(0, noise, n) if noise else 0.3 + slope * days / 365.25
+    f = fitted(form, list(days), list(ln))
+    if f is None:
+        return
+    if s != "fitted":
+        f.s = s
+    q = {"draws": (np.arange(2000) + 0.5) / 2000, "band": (0.025, 0.5, 0.975), "ends": (0.0, 0.3, 1.0),
+         "none": ()}[levels]
+    threshold, start = math.exp(max(ln)) * above, START + days[-1] + lead
+    with np.errstate(invalid="ignore"):
+        got, want = f._first_dates(threshold, start, q), first_dates_date_by_date(f, threshold, start, q)
+    assert np.array_equal(got, want, equal_nan=True)
 
 
 def test_the_piecewise_form_finds_the_break_and_follows_the_slope_after_it():

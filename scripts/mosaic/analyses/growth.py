@@ -142,21 +142,38 @@ class FormFit:
 
     def _first_dates(self, threshold: float, start: float, levels) -> np.ndarray:
         """For each level q, the first date on or after `start` by which the predicted value's (1 - q) quantile
-        reaches `threshold` (day numbers; NaN where it does not within SEARCH_YEARS)."""
+        reaches `threshold` (day numbers; NaN where it does not within SEARCH_YEARS).
+
+        Dates are searched every SEARCH_STEP_DAYS and interpolated linearly between the last one below and the
+        first at or above. At each date the quantile's ln(value), loc + z * scale, rises with a finite z (with
+        rounding too, as scale >= 0), so the levels a date reaches are those from some rank of z up. That rank
+        is found for every date at once by bisection, and a level's first date is the first at which the lowest
+        rank reached so far falls to its own: the dates that comparing every level with every date gives,
+        without a levels-by-dates table (thousands by thousands for the landing page's draws)."""
         grid = start + np.arange(0, SEARCH_YEARS * DAYS_PER_YEAR, SEARCH_STEP_DAYS, dtype=float)
         loc, scale = self.predict(grid)
         target = np.log(threshold)
-        q = np.asarray(levels, dtype=float)
-        y = loc[None, :] + np.atleast_1d(t_quantile(1 - q, self.df))[:, None] * scale[None, :]
-        above = y >= target
-        hit = above.any(axis=1)
-        i = np.argmax(above, axis=1)
-        out = np.full(len(q), np.nan)
-        at_start = hit & (i == 0)
-        out[at_start] = grid[0]
-        inner = hit & (i > 0)
-        rows, j = np.nonzero(inner)[0], i[inner]
-        y0, y1 = y[rows, j - 1], y[rows, j]
+        z = np.atleast_1d(t_quantile(1 - np.asarray(levels, dtype=float), self.df))
+        finite = np.isfinite(z)
+        ranked = np.flatnonzero(finite)[np.argsort(z[finite])]
+        zs = z[ranked]
+        lo, hi = np.zeros(len(grid), dtype=int), np.full(len(grid), len(zs))
+        while (open_ := lo < hi).any():
+            mid = (lo + hi) // 2
+            reached = loc + zs[np.minimum(mid, len(zs) - 1)] * scale >= target
+            hi = np.where(open_ & reached, mid, hi)
+            lo = np.where(open_ & ~reached, mid + 1, lo)
+        lowest = np.minimum.accumulate(lo)  # the lowest rank reached on or before each date
+        first = np.full(len(z), len(grid))
+        first[ranked] = np.searchsorted(-lowest, -np.arange(len(zs)), side="left")
+        for r in np.flatnonzero(~finite):  # z infinite (a level of 0 or 1) or NaN, where inf * 0 is NaN: date by date
+            reached = np.flatnonzero(loc + z[r] * scale >= target)
+            first[r] = reached[0] if len(reached) else len(grid)
+        out = np.full(len(z), np.nan)
+        out[first == 0] = grid[0]
+        rows = np.nonzero((first > 0) & (first < len(grid)))[0]
+        j = first[rows]
+        y0, y1 = loc[j - 1] + z[rows] * scale[j - 1], loc[j] + z[rows] * scale[j]
         out[rows] = grid[j - 1] + (target - y0) / (y1 - y0) * (grid[j] - grid[j - 1])
         return out
 
