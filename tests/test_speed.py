@@ -406,3 +406,43 @@ def test_a_build_caches_the_books_compiled_modules_where_python_writes_no_byteco
     recompiled = [m.name for m in modules
                   if Path(importlib.util.cache_from_source(str(m))).stat().st_mtime_ns != caches[m]]
     assert recompiled == ["coding.py"]
+
+
+CHECKED_WHOLE = """
+import altair as alt, pandas as pd
+from altair.utils.schemapi import SchemaValidationError
+from mosaic.book import charts
+from mosaic.book.chapter import chapter
+
+def bad():
+    return alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x=alt.X("a:Q", axis=alt.Axis(labelAngle="steep")))
+
+try:
+    bad()
+    print("made before a chapter opened")
+except SchemaValidationError:
+    print("refused on creation before a chapter opened")
+chapter("coding", globals())
+chart = bad()
+print("made in a chapter")
+try:
+    charts.spec(chart, finding="f", description="d", sources=[("x", "y")])
+    print("spec passed")
+except SchemaValidationError as exc:
+    print("spec refused:", str(exc).splitlines()[0])
+"""
+
+
+def test_a_chapters_charts_are_checked_against_the_schema_once_whole_and_a_bad_one_is_still_refused(built):
+    # Altair checks each part of a chart as it is made and the whole spec again when `spec` converts it. Chapters
+    # keep the whole check only; tests and any other caller keep both, whose message points at the wrong part.
+    folder = built / "_build" / "executed" / "coding"
+    proc = subprocess.run([sys.executable, "-c", CHECKED_WHOLE], cwd=folder, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(built / "scripts")})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "refused on creation before a chapter opened",
+        "made in a chapter",
+        "spec refused: 'steep' is an invalid value for `labelAngle`. "
+        "Valid values are of type `float | Mapping[str, Any]`.",
+    ]

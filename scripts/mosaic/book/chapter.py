@@ -178,4 +178,5 @@ def chapter(name: str, namespace: dict | None = None) -> Chapter:
     context = Context.read(path)
     if context.chapter != name:
         raise ContextError(f"chapter '{name}' was handed the context of chapter '{context.chapter}'")
+    charts.check_whole_specs()
     return Chapter(context)

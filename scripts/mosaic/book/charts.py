@@ -87,6 +87,19 @@ def live_wrap(expression: str) -> str:
     return wrap_expr(expression, TITLE_CHARS_PARAM)
 
 
+def check_whole_specs() -> None:
+    """Check each chart once, whole, when `spec` turns it into Vega-Lite, rather than also each part as it is made.
+
+    Altair's debug mode, on by default, validates every encoding, axis and legend against the schema when
+    it is created: up to a tenth of a chapter's time, for charts `spec` validates in full anyway (Altair's
+    `to_dict` checks the whole spec). Chapters call this; tests that build charts directly keep the
+    checks on creation, whose messages point at the very part that is wrong.
+    """
+    from altair.utils import schemapi
+
+    schemapi.disable_debug_mode()
+
+
 def spec(chart, *, finding: str, description: str, sources: list[tuple[str, str]], live_title: str = "") -> dict:
     """The chart's Vega-Lite spec with the finding as title, a source line and the shared theme.
 
