@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -128,6 +129,28 @@ def test_a_rebuild_links_what_did_not_change_and_never_touches_the_site_it_repla
     assert (new_site / same).stat().st_ino == (trashed / same).stat().st_ino
     assert (new_site / changed).stat().st_ino != (trashed / changed).stat().st_ino
     assert (new_site / changed).read_bytes() != old[changed]
+
+
+def site_files(root: Path) -> list[str]:
+    site = (root / "_build" / "html").resolve()
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+
+
+def test_after_new_rows_the_site_holds_the_files_a_clean_build_of_the_same_data_publishes(built_copy, tmp_path):
+    # A chart's data file is named by its rows' hash, so each row makes a new one. Sphinx never deletes a
+    # static file, and the old one had been published on beside the new one, after every row.
+    charts = []
+    for model, percent in (("Row model A", 90.1), ("Row model B", 90.2)):
+        add_swe_bench_row(built_copy, model, percent)
+        proc = run_build(built_copy)
+        assert proc.returncode == 0, proc.stderr
+        charts.append([f for f in site_files(built_copy) if f.startswith("_static/data/coding/chart-")])
+    assert len(charts[0]) == len(charts[1]) == 1 and charts[0] != charts[1]
+    clean = tmp_path / "clean"
+    shutil.copytree(built_copy, clean, symlinks=True, ignore=shutil.ignore_patterns("_build"))
+    proc = run_build(clean)
+    assert proc.returncode == 0, proc.stderr
+    assert site_files(built_copy) == site_files(clean)
 
 
 def test_the_themes_translation_catalogues_are_rendered_but_not_published(built):

@@ -182,15 +182,33 @@ def remove_stale_pages(stage_dir: Path, html_dir: Path) -> None:
             page.unlink()
 
 
+STATIC_PLACED = "static-placed.json"  # beside the output: the staged static files `put_static` placed last time
+
+
 def put_static(stage_dir: Path, out_dir: Path) -> None:
-    """Sphinx 7.4 neither overwrites a static file it copied before nor copies at all when no page changed:
-    put edited static files (html_static_path is _static) in place ourselves."""
+    """Sphinx 7.4 neither overwrites a static file it copied before nor copies at all when no page changed, and
+    never deletes one: put edited static files (html_static_path is _static) in place ourselves, and take out
+    those the stage no longer has. A chart's data file is named by its rows' hash, so each new row left one
+    more behind, published on beside the current one. Only files staged before are taken out, never the
+    theme's or Sphinx's own."""
     built = out_dir / "_build" / "html" / "_static"
-    for source in (stage_dir / "_static").rglob("*"):
-        copy = built / source.relative_to(stage_dir / "_static")
-        if source.is_file() and built.is_dir() and (not copy.is_file() or copy.read_bytes() != source.read_bytes()):
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_bytes(source.read_bytes())
+    record = out_dir / STATIC_PLACED
+    staged = {p.relative_to(stage_dir / "_static").as_posix(): p
+              for p in sorted((stage_dir / "_static").rglob("*")) if p.is_file()}
+    try:
+        before = set(json.loads(record.read_text()))
+    except (OSError, ValueError):  # a render from before this record: the chapters' data folder is wholly staged
+        before = {p.relative_to(built).as_posix() for p in (built / "data").rglob("*") if p.is_file()}
+    if built.is_dir():
+        for rel in sorted(before - staged.keys()):
+            (built / rel).unlink(missing_ok=True)
+        for rel, source in staged.items():
+            copy = built / rel
+            if not copy.is_file() or copy.read_bytes() != source.read_bytes():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(source.read_bytes())
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(sorted(staged), indent=0))
 
 
 def failed(code, lines: list[str]) -> "RenderError":
