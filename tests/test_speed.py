@@ -246,6 +246,26 @@ def test_kernels_warm_only_what_their_chapters_import():
     assert set(sets.modules(None)) >= {"scipy", "scoringrules"}
 
 
+def test_kernels_run_this_interpreter_whatever_python3_kernel_the_user_registered(tmp_path, monkeypatch):
+    # jupyter_client looks "python3" up in the user's Jupyter folders first: a kernel registered there for
+    # another Python would run the chapters without the book's packages (here, one that cannot start).
+    registered = tmp_path / "jupyter" / "kernels" / "python3"
+    registered.mkdir(parents=True)
+    (registered / "kernel.json").write_text(json.dumps(
+        {"argv": ["/bin/false", "{connection_file}"], "display_name": "Another Python", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    pool = Pool(ROOT, tmp_path / "kernels", warm_modules(ROOT, chapter_sources.discover(ROOT)), limit=1)
+    try:
+        kernel = pool.take("coding")
+        assert kernel.ready.wait(60) and kernel.start_error is None, kernel.start_error
+        import psutil
+
+        assert psutil.Process(kernel.process.pid).cmdline()[:3] == [sys.executable, "-m", "ipykernel_launcher"]
+    finally:
+        pool.close()
+    assert wait_until_gone(tmp_path / "kernels") == []
+
+
 def nice_of(kernel) -> int:
     return os.getpriority(os.PRIO_PROCESS, kernel.process.pid)
 

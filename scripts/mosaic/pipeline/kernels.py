@@ -251,7 +251,7 @@ class Kernel:
 
         self.folder.mkdir(parents=True, exist_ok=True)
         for attempt in range(STARTS):
-            self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+            self.km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=this_interpreter())
             log = open(self.log, "ab")
             try:
                 await self.km.start_kernel(extra_arguments=self.extra_arguments, cwd=str(self.folder), env=self.env,
@@ -472,9 +472,26 @@ class Pool:
             k.join(max(0.0, end - time.monotonic()))
 
 
+def this_interpreter():
+    """A kernel spec manager whose one kernel is ipykernel in this very interpreter: ipykernel's own native
+    spec (`get_kernel_dict`), whatever kernel specs named python3 the user's Jupyter folders hold.
+
+    Chapters run with the packages the book installed, never with another Python a user registered under
+    that name. Looking the spec up by name also imported IPython (for its profile folder) before the
+    build's first kernel could start.
+    """
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    class ThisInterpreter(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+
+    return ThisInterpreter()
+
+
 def import_for_start() -> None:
-    """What starting a kernel imports (jupyter_client, and the kernel spec lookup's IPython and ipykernel)."""
-    import IPython.paths  # noqa: F401
+    """What starting a kernel imports (jupyter_client, and ipykernel's kernel spec)."""
     import ipykernel.kernelspec  # noqa: F401
     import jupyter_client  # noqa: F401
     import jupyter_client.manager  # noqa: F401
