@@ -270,6 +270,14 @@ def nice_of(kernel) -> int:
     return os.getpriority(os.PRIO_PROCESS, kernel.process.pid)
 
 
+def session_nice_of(kernel) -> int | None:
+    """The nice value of the kernel's session where Linux groups processes by session (autogroup), else None."""
+    try:
+        return int(Path(f"/proc/{kernel.process.pid}/autogroup").read_text().split("nice")[1])
+    except OSError:
+        return None
+
+
 def test_kernels_for_later_chapters_warm_up_at_a_lower_priority_and_chapters_get_kernels_warmed_for_them(tmp_path):
     sets = warm_modules(ROOT, chapter_sources.discover(ROOT))
     pool = Pool(ROOT, tmp_path / "kernels", sets, limit=2)
@@ -281,6 +289,9 @@ def test_kernels_for_later_chapters_warm_up_at_a_lower_priority_and_chapters_get
             assert k.ready.wait(60) and k.start_error is None
         assert "scipy" not in first.modules and "scipy" in second.modules
         assert (nice_of(first), nice_of(second)) == (0, LATER_NICE)
+        # With autogroup each kernel is a session of its own, weighed against the others by its session's nice.
+        grouped = Path("/proc/self/autogroup").exists()
+        assert (session_nice_of(first), session_nice_of(second)) == ((0, LATER_NICE) if grouped else (None, None))
         # The landing chapter takes the kernel that has its imports made, though the other one is first.
         taken = pool.take("mosaic")
         assert taken is second
@@ -297,6 +308,7 @@ def test_kernels_for_later_chapters_warm_up_at_a_lower_priority_and_chapters_get
             probe.kill()
             probe.wait()
         assert nice_of(second) == (0 if allowed else LATER_NICE)
+        assert session_nice_of(second) == ((0 if allowed else LATER_NICE) if grouped else None)
         assert pool.take("coding") is first
         # What the warm-up imported is frozen out of the chapter's garbage collections (gc.freeze).
         counted = tmp_path / "frozen.txt"

@@ -207,6 +207,13 @@ class Kernel:
                 os.setpriority(os.PRIO_PGRP, proc.pid, nice)  # the kernel's own process group (its session)
             except OSError:
                 pass
+            # Where Linux groups processes by session (autogroup, sched(7)), it shares processors between
+            # sessions first, and a nice value weighs only against processes of the same session: the kernel,
+            # a session of its own, kept a full share. The session's own nice value weighs it against others.
+            try:
+                Path(f"/proc/{proc.pid}/autogroup").write_text(str(nice))
+            except OSError:
+                pass
 
     def join(self, seconds: float) -> None:
         if threading.current_thread() is not self._thread:
