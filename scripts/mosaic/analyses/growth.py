@@ -167,8 +167,8 @@ class FormFit:
         first = np.full(len(z), len(grid))
         first[ranked] = np.searchsorted(-lowest, -np.arange(len(zs)), side="left")
         for r in np.flatnonzero(~finite):  # z infinite (a level of 0 or 1) or NaN, where inf * 0 is NaN: date by date
-            reached = np.flatnonzero(loc + z[r] * scale >= target)
-            first[r] = reached[0] if len(reached) else len(grid)
+            at = np.flatnonzero(loc + z[r] * scale >= target)
+            first[r] = at[0] if len(at) else len(grid)
         out = np.full(len(z), np.nan)
         out[first == 0] = grid[0]
         rows = np.nonzero((first > 0) & (first < len(grid)))[0]

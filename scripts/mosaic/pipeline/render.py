@@ -203,10 +203,10 @@ def put_static(stage_dir: Path, out_dir: Path) -> None:
         for rel in sorted(before - staged.keys()):
             (built / rel).unlink(missing_ok=True)
         for rel, source in staged.items():
-            copy = built / rel
-            if not copy.is_file() or copy.read_bytes() != source.read_bytes():
+            copy, data = built / rel, source.read_bytes()
+            if not copy.is_file() or copy.read_bytes() != data:
                 copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_bytes(source.read_bytes())
+                copy.write_bytes(data)
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(json.dumps(sorted(staged), indent=0))
 
