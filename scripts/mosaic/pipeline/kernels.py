@@ -209,9 +209,11 @@ class Kernel:
                 pass
             # Where Linux groups processes by session (autogroup, sched(7)), it shares processors between
             # sessions first, and a nice value weighs only against processes of the same session: the kernel,
-            # a session of its own, kept a full share. The session's own nice value weighs it against others.
+            # a session of its own, kept a full share. The session's own nice value weighs it against others
+            # (set only for a kernel that leads its session, never for a session the build shares).
             try:
-                Path(f"/proc/{proc.pid}/autogroup").write_text(str(nice))
+                if os.getsid(proc.pid) == proc.pid:
+                    Path(f"/proc/{proc.pid}/autogroup").write_text(str(nice))
             except OSError:
                 pass
 
