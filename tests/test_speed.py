@@ -26,7 +26,7 @@ from mosaic.pipeline import chapters as chapter_sources
 from mosaic.pipeline.bench import add_row
 from mosaic.pipeline.build import build, warm_modules
 from mosaic.pipeline.execute import first_later
-from mosaic.pipeline.kernels import LATER_NICE, Pool
+from mosaic.pipeline.kernels import BLAS_THREADS, LATER_NICE, Pool, kernel_env
 from mosaic.pipeline.project import copy_project
 from test_input import processes_in, wait_until_gone
 
@@ -263,6 +263,36 @@ def test_kernels_run_this_interpreter_whatever_python3_kernel_the_user_registere
         assert psutil.Process(kernel.process.pid).cmdline()[:3] == [sys.executable, "-m", "ipykernel_launcher"]
     finally:
         pool.close()
+    assert wait_until_gone(tmp_path / "kernels") == []
+
+
+def test_a_kernels_linear_algebra_runs_on_one_thread_unless_the_user_set_a_number(tmp_path, monkeypatch):
+    # Chapters run side by side, a kernel per processor: a BLAS thread per processor in each kernel spun
+    # against the other processes and made a chapter's fits three to four times slower.
+    for name in BLAS_THREADS:
+        monkeypatch.delenv(name, raising=False)
+    pool = Pool(ROOT, tmp_path / "kernels", warm_modules(ROOT, chapter_sources.discover(ROOT)), limit=1)
+    seen = tmp_path / "threads.json"
+
+    def pools(kernel):
+        from jupyter_core.utils import run_sync
+
+        code = ("import json, numpy, scipy.linalg\nfrom threadpoolctl import threadpool_info\n"
+                f"open({str(seen)!r}, 'w').write(json.dumps([[i['user_api'], i['num_threads']] "
+                "for i in threadpool_info()]))")
+        run_sync(kernel.run_silently)(code, 30)
+
+    try:
+        kernel = pool.take("mosaic")
+        kernel.submit(pools).result(60)
+    finally:
+        pool.close()
+    found = json.loads(seen.read_text())
+    assert ["blas", 1] in found and all(n == 1 for _, n in found), found
+    # A number the user chose is theirs, for every library (OpenBLAS reads OMP_NUM_THREADS too).
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    env = kernel_env(ROOT)
+    assert env["OMP_NUM_THREADS"] == "3" and "OPENBLAS_NUM_THREADS" not in env and "MKL_NUM_THREADS" not in env
     assert wait_until_gone(tmp_path / "kernels") == []
 
 
