@@ -414,23 +414,23 @@ def main(root: Path, runs: int = MIN_RUNS, only: str | None = None, before: str 
     print(f"make book (fresh processes), medians of {runs} runs{few}:")
     if old:
         med_old = statistics.median(old)
-        print(f"clean full build            median {med_full:6.2f} s   = {med_full / med_old:.0%} of the build before "
+        print(f"clean full build            median {med_full:6.2f} s   = {med_full / med_old:.1%} of the build before "
               f"({before[:7]}: median {med_old:.2f} s, same runs); budget {BUDGET_FULL:.0%}: "
               f"{verdict(med_full <= BUDGET_FULL * med_old)}")
     else:
         print(f"clean full build            median {med_full:6.2f} s   (not compared with the build before: "
               f"{missing_before or 'no --before commit'})")
     med_ref = statistics.median(ref)
-    print(f"                            median {med_full:6.2f} s   = {med_full / med_ref:.0%} of this book built the "
+    print(f"                            median {med_full:6.2f} s   = {med_full / med_ref:.1%} of this book built the "
           f"way builds were before (--reference: median {med_ref:.2f} s, same runs); budget {BUDGET_FULL:.0%}: "
           f"{verdict(med_full <= BUDGET_FULL * med_ref)}")
-    print(f"rebuild after one CSV row   median {med_row:6.2f} s   = {med_row / med_full:.0%} of the full build; "
+    print(f"rebuild after one CSV row   median {med_row:6.2f} s   = {med_row / med_full:.1%} of the full build; "
           f"budget {BUDGET_ROW:.0%}: {verdict(med_row <= BUDGET_ROW * med_full)}; "
           f"executed: {', '.join(ran_after_row) or 'none'}")
     print(f"rebuild with nothing changed median {med_noop:6.2f} s   budget {BUDGET_NOOP:.2f} s: "
           f"{verdict(med_noop < BUDGET_NOOP)}")
     print(f"live mode (make serve), medians of {len(live)} saves:")
-    print(f"save one CSV row to updated page median {med_live:6.2f} s   = {med_live / med_full:.0%} of the full "
+    print(f"save one CSV row to updated page median {med_live:6.2f} s   = {med_live / med_full:.1%} of the full "
           f"build; budget {BUDGET_LIVE:.0%}: {verdict(med_live <= BUDGET_LIVE * med_full)}")
     print("plan printed after the one-row change:")
     print("\n".join(plan_lines))
