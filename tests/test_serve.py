@@ -121,6 +121,49 @@ def test_the_pages_it_serves_are_the_published_files_with_one_script_added(live)
     assert live.status()["site"] == site.resolve().name
 
 
+def test_a_build_waits_until_every_open_page_was_sent_the_new_site_and_no_longer(tmp_path):
+    # The live mode gets ready for the next save (kernels, Sphinx) only once the open pages have been told.
+    from mosaic.pipeline.serve import Announcer, LiveHandler, Server
+
+    announcer = Announcer()
+    announcer.publish("site-1")
+    handler = type("Handler", (LiveHandler,), {"announcer": announcer, "site": tmp_path})
+    server = Server(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        events = urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/_mosaic/events", timeout=30)
+        assert [events.readline() for _ in range(2)] == [b"event: site\n", b"data: site-1\n"]
+        # A page whose stream cannot be written to yet: its build waits for it, then gives up.
+        release, written = threading.Event(), []
+
+        def stalled(message: bytes) -> None:
+            written.append(message)
+            if len(written) == 2:
+                release.wait(60)
+
+        listener = threading.Thread(target=announcer.follow, args=(stalled,), daemon=True)
+        listener.start()
+        assert announcer.wait_sent(30)  # both pages had the current site
+        announcer.publish("site-2")
+        assert not announcer.wait_sent(0.3)  # the stalled page has not been sent it
+        release.set()
+        assert announcer.wait_sent(30)
+        assert written == [b"event: site\ndata: site-1\n\n", b"event: site\ndata: site-2\n\n"]
+        events.readline()
+        assert events.readline() == b"event: site\n" and events.readline() == b"data: site-2\n"
+        # A page that went away no longer counts.
+        events.close()
+        announcer.publish("site-3")
+        assert announcer.wait_sent(30)  # written into the closed connection, or the page dropped
+        announcer.close()
+        listener.join(30)
+        assert not listener.is_alive() and announcer.wait_sent(0)
+    finally:
+        announcer.close()
+        server.shutdown()
+        server.server_close()
+
+
 def test_it_holds_the_build_lock(live):
     proc = run_build(live.root)
     assert proc.returncode == 75

@@ -96,7 +96,6 @@ class Warm:
 
     def ready_for_next(self) -> None:
         """Between builds (the live mode): kernels warm and Sphinx set up, so that the next save finds them ready."""
-        gc.collect()  # what the last build left in cycles (see `build`), before the threads below start
         if self.pool is None or self.pool.closed:
             try:
                 self.kernels(chapter_sources.discover(self.root), self.root / "_build" / "kernels")
@@ -183,7 +182,8 @@ def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), fo
     # and doctrees, the kernels' clients) and holds the interpreter for about 0.1 s, stalling the threads
     # that talk to the kernels and Sphinx: a one-row rebuild met three, the live mode one per save.
     # Reference counting still frees almost everything; what is left in cycles (about 15 MB in a full
-    # build) is collected after the build, while nobody waits (the live mode's `ready_for_next`).
+    # build) is collected after the build, while nobody waits (the live mode, once no save and no page has
+    # kept it busy for a moment: see serve.Live.run).
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -21,6 +21,7 @@ that it never outlives a test or a terminal; its kernels end with it.
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import json
 import os
@@ -65,18 +66,30 @@ LIVE_JS = """(function () {
   listen();
 })();
 """
+# How long a build waits for the open pages to be sent its news before the live mode gets ready for the
+# next one: a page on this machine takes a few milliseconds; a stalled connection is not waited for longer.
+SEND_SECONDS = 1.0
 SCRIPT_TAG = b'<script src="/_mosaic/live.js"></script>'
 
 
 class Announcer:
-    """The state open pages follow: the published site's name, or the last build's error."""
+    """The state open pages follow: the published site's name, or the last build's error.
+
+    Each open page's event stream `follow`s it; `wait_sent` waits until every one of them has been
+    sent the latest state, so that the live mode's work between builds (starting kernels and Sphinx
+    for the next save) comes after the page has heard of the new site.
+    """
 
     def __init__(self):
-        self.cond = threading.Condition()
+        lock = threading.Lock()
+        self.cond = threading.Condition(lock)  # a new state (or closing)
+        self.delivered = threading.Condition(lock)  # a page was sent a state, or went away
         self.site = ""
         self.error: str | None = None
         self.serial = 0
         self.closed = False
+        self._sent: dict[int, int] = {}  # each following page: the serial of the last state sent to it
+        self._pages = 0
 
     def publish(self, site: str) -> None:
         with self.cond:
@@ -99,6 +112,45 @@ class Announcer:
         if self.error is not None:
             return f"event: failed\ndata: {json.dumps(self.error)}\n\n".encode()
         return f"event: site\ndata: {self.site}\n\n".encode()
+
+    def follow(self, write) -> None:
+        """Send one page the current state, then each new one, with `write(bytes)`, until closing or until
+        the page goes away (`write` raises OSError). A comment now and then finds closed connections."""
+        with self.cond:
+            self._pages += 1
+            page = self._pages
+            self._sent[page] = seen = -1
+        try:
+            while True:
+                with self.cond:
+                    while self.serial == seen and not self.closed:
+                        if not self.cond.wait(15):
+                            break
+                    if self.closed:
+                        return
+                    message = self.event() if self.serial != seen else b": still here\n\n"
+                    serial = self.serial
+                write(message)
+                with self.cond:
+                    seen = self._sent[page] = serial
+                    self.delivered.notify_all()
+        except OSError:  # the page went away
+            return
+        finally:
+            with self.cond:
+                del self._sent[page]
+                self.delivered.notify_all()
+
+    def wait_sent(self, timeout: float) -> bool:
+        """Until every page following has been sent the latest state; False if one has not after `timeout` s."""
+        end = time.monotonic() + timeout
+        with self.cond:
+            while any(serial != self.serial for serial in self._sent.values()):
+                left = end - time.monotonic()
+                if left <= 0:
+                    return False
+                self.delivered.wait(left)
+            return True
 
 
 class LiveHandler(http.server.SimpleHTTPRequestHandler):
@@ -147,25 +199,15 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def _events(self) -> None:
-        a = self.announcer
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        seen = -1
-        try:
-            while True:
-                with a.cond:
-                    while a.serial == seen and not a.closed:
-                        if not a.cond.wait(15):
-                            break  # a comment now and then finds closed connections
-                    if a.closed:
-                        return
-                    message = a.event() if a.serial != seen else b": still here\n\n"
-                    seen = a.serial
-                self.wfile.write(message)
-                self.wfile.flush()
-        except OSError:  # the page went away
-            return
+
+        def write(message: bytes) -> None:
+            self.wfile.write(message)
+            self.wfile.flush()
+
+        self.announcer.follow(write)
 
 
 class Server(http.server.ThreadingHTTPServer):
@@ -236,10 +278,12 @@ class Live:
             self.echo(f"Build failed: {exc}")
             if self.changes.empty():  # else a newer save is about to be built: no need to alarm the page
                 self.announcer.fail(f"The last build failed; the page shows the site as it was.\n\n{exc}")
+                self.announcer.wait_sent(SEND_SECONDS)
             return False
         name = site.resolve().name
         changed = name != self.announcer.site
         self.announcer.publish(name)
+        self.announcer.wait_sent(SEND_SECONDS)  # the open pages hear of it before getting ready for the next save
         if saved is not None and changed:
             self.echo(f"Page updated {time.monotonic() - saved:.2f} s after the save "
                       f"(build {time.perf_counter() - t0:.2f} s).")
@@ -267,11 +311,18 @@ class Live:
         self.echo(f"Serving http://127.0.0.1:{self.server.server_address[1]}/ ; watching {watching} and the book's "
                   "files; a save rebuilds and reloads the page (Ctrl-C stops)")
         self.ready_for_next()
+        garbage = True
         try:
             while True:
                 try:
                     saved, what = self.changes.get(timeout=0.5)  # in short steps, so that Ctrl-C is heard
                 except queue.Empty:
+                    # What the last build left in cycles (builds collect none: see `build`), collected once
+                    # half a second has passed with no save: a full collection holds the interpreter for
+                    # about 0.1 s, which right after a build delayed the page the reader was reloading.
+                    if garbage:
+                        gc.collect()
+                        garbage = False
                     continue
                 if what == "stop":
                     return 0
@@ -291,6 +342,7 @@ class Live:
                 self.echo(f"Changed: {', '.join(rel)}")
                 self.build_once(saved)
                 self.ready_for_next()
+                garbage = True
         finally:
             self.close()
 
