@@ -182,8 +182,8 @@ def build(root: Path, *, as_of: str | None = None, overrides: list[str] = (), fo
     # and doctrees, the kernels' clients) and holds the interpreter for about 0.1 s, stalling the threads
     # that talk to the kernels and Sphinx: a one-row rebuild met three, the live mode one per save.
     # Reference counting still frees almost everything; what is left in cycles (about 15 MB in a full
-    # build) is collected after the build, while nobody waits (the live mode, once no save and no page has
-    # kept it busy for a moment: see serve.Live.run).
+    # build) is collected after the build, while nobody waits (the live mode, once half a second has passed
+    # with no save: see serve.Live.run).
     collecting = gc.isenabled()
     gc.disable()
     try:
